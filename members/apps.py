@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MembersConfig(AppConfig):
+    """Organizations, membership, people and governance bodies."""
+
+    name = "members"
+    verbose_name = _("Members and governance")
