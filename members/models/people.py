@@ -1,4 +1,4 @@
-"""People (the custom user model) and, later, organizations and governance bodies."""
+"""People: the custom user model (email is the login)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-from .validators import validate_ruc
 
 
 class UserManager(BaseUserManager["User"]):
@@ -70,39 +68,3 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email.split("@")[0]
-
-
-class Organization(models.Model):
-    """A legal entity taking part in the cluster (fields are completed in the members issue)."""
-
-    class Kind(models.TextChoices):
-        MINING_COMPANY = "mining", _("Mining company")
-        METS_SUPPLIER = "mets", _("METS supplier")
-        ACADEMIA = "academia", _("Academia")
-        ASSOCIATION = "association", _("Association or guild")
-        GOVERNMENT = "government", _("Government")
-        FINANCIAL = "financial", _("Financial or multilateral institution")
-        CHAMBER = "chamber", _("Chamber of commerce")
-        OTHER = "other", _("Other")
-
-    legal_name = models.CharField(_("legal name"), max_length=200)
-    trade_name = models.CharField(_("trade name"), max_length=200, blank=True)
-    ruc = models.CharField(
-        _("RUC"),
-        max_length=11,
-        unique=True,
-        validators=[validate_ruc],
-        error_messages={"unique": _("An organization with this RUC is already registered.")},
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
-    is_public = models.BooleanField(_("public profile"), default=True, db_index=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("organization")
-        verbose_name_plural = _("organizations")
-        ordering = ("legal_name",)
-
-    def __str__(self) -> str:
-        return self.trade_name or self.legal_name

@@ -1,0 +1,1 @@
+"""Reads for members and governance, one module per sub-domain."""

@@ -1,0 +1,1 @@
+"""Writes for members and governance, one module per sub-domain."""

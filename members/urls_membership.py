@@ -1,0 +1,3 @@
+"""See members/urls.py."""
+
+urlpatterns: list = []

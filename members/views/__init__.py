@@ -1,0 +1,1 @@
+"""HTML views for members and governance, one module per sub-domain."""
