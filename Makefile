@@ -11,7 +11,7 @@ export DJANGO_SETTINGS_MODULE ?= cluster_portal.settings.local
 $(STAMP): requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install $(PIP_QUIET) pip==26.3
-	$(BIN)/python -m pip install $(PIP_QUIET) --require-hashes -r requirements/dev.txt 2>&1 | grep -v "is ignored: it is neither" || true
+	$(BIN)/python -m pip install $(PIP_QUIET) --require-hashes -r requirements/dev.txt
 	$(BIN)/python -c "import django, rest_framework, allauth, celery, playwright"
 	touch $(STAMP)
 
