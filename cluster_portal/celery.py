@@ -1,11 +1,40 @@
-"""The Celery application. Configuration comes from Django settings (``CELERY_*``)."""
+"""The Celery application. Configuration comes from Django settings (``CELERY_*``).
+
+Periodic schedules live here and only here (``BEAT_SCHEDULE``): run ``celery -A cluster_portal
+beat`` next to the workers. Every scheduled task is idempotent, so a missed or doubled tick is
+harmless; short ``expires`` drop ticks that queued up while no worker was running.
+"""
 
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cluster_portal.settings.local")
 
 app = Celery("cluster_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Times are America/Lima (CELERY_TIMEZONE). Add a schedule with a name "<app>-<what>", the task's
+# registered name and, for anything sub-hourly, an `expires` shorter than its period.
+BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "notifications-sweep-outbox": {
+        "task": "notifications.tasks.sweep_outbox",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "notifications-daily-digest": {
+        "task": "notifications.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=0),
+        "kwargs": {"frequency": "daily"},
+        "options": {"expires": 6 * 3600},
+    },
+    "notifications-weekly-digest": {
+        "task": "notifications.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+        "kwargs": {"frequency": "weekly"},
+        "options": {"expires": 6 * 3600},
+    },
+}
+app.conf.beat_schedule = BEAT_SCHEDULE

@@ -1,17 +1,35 @@
 """Top-level URL configuration. Each app adds its own ``urls.py`` here."""
 
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from cluster_portal.api.health import healthz
 from cluster_portal.core import views as core_views
+
+# The admin's own login form would bypass allauth (and so MFA and the login rate limits): send
+# anonymous visitors to allauth's login instead (allauth's documented admin hardening).
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("members/", include("members.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
+    path("staff/", core_views.staff_home, name="staff_home"),
+    path("staff/audit/", include("cluster_portal.audit.urls")),
+    path("staff/members/", include("members.urls_staff")),
+    # Private files leave only through this permission-checked view; no URL serves
+    # MEDIA_ROOT or the private storage directly.
+    path("files/", include("cluster_portal.files.urls")),
+    # REST API (/api/v1/, schema, docs) and the OAuth2 endpoints partners use (token, revoke,
+    # introspect only), plus the health check for load balancers.
+    path("api/", include("cluster_portal.api.urls")),
+    path("o/", include("cluster_portal.api.oauth_urls")),
+    path("healthz", healthz, name="healthz"),
 ]
 
 handler400 = "cluster_portal.core.views.bad_request"

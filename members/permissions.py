@@ -5,12 +5,13 @@ Anonymous users are passed as ``AnonymousUser``; every predicate is safe to call
 
 from __future__ import annotations
 
+import enum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from .models import Organization, User
+    from .models import GoverningBody, MembershipApplication, Organization, User
 
     AnyUser = User | AnonymousUser
 
@@ -54,3 +55,133 @@ def is_cluster_member(user: AnyUser) -> bool:
     return OrganizationMember.objects.filter(
         user=user, organization__membership_status=Organization.MembershipStatus.ACTIVE
     ).exists()
+
+
+# --- Organization profiles, directory and governance ----------------------------------------
+# What each audience sees is decided here and nowhere else; the HTML pages, the API and the
+# querysets of ``members.selectors.organizations`` all ask these functions.
+#
+# * Visitors (anonymous, or signed in without an active member organization) see the public
+#   profiles of active members, public fields only.
+# * Cluster members (people of an active member organization) also see private profiles of
+#   active members and the member-only fields (employee band, certifications, reference clients,
+#   team).
+# * People of an organization always see their own organization in full, whatever its status.
+# * Staff see every organization and every field.
+
+
+class Audience(enum.IntEnum):
+    """How much of the member directory someone may see (ordered: more is more)."""
+
+    PUBLIC = 1
+    MEMBER = 2
+    STAFF = 3
+
+
+def directory_audience(user: AnyUser) -> Audience:
+    if is_staff(user):
+        return Audience.STAFF
+    if is_cluster_member(user):
+        return Audience.MEMBER
+    return Audience.PUBLIC
+
+
+def organization_visible_to(
+    audience: Audience, organization: Organization, *, own: bool = False
+) -> bool:
+    """The rule behind :func:`can_view_organization`, for callers that know the audience
+    (a list page computes it once) or have no user (an API token)."""
+    if audience >= Audience.STAFF or own:
+        return True
+    if not organization.is_active_member:
+        return False
+    return audience >= Audience.MEMBER or organization.is_public
+
+
+def organization_details_visible_to(
+    audience: Audience, organization: Organization, *, own: bool = False
+) -> bool:
+    """The rule behind :func:`can_view_organization_details` (member-only fields)."""
+    if audience >= Audience.STAFF or own:
+        return True
+    return audience >= Audience.MEMBER and organization.is_active_member
+
+
+def can_view_organization(user: AnyUser, organization: Organization) -> bool:
+    """May see the organization's profile (and its logo) at all."""
+    return organization_visible_to(
+        directory_audience(user), organization, own=is_org_member(user, organization)
+    )
+
+
+def can_view_organization_details(user: AnyUser, organization: Organization) -> bool:
+    """May see the member-only fields: employee band, certifications, reference clients, team."""
+    return organization_details_visible_to(
+        directory_audience(user), organization, own=is_org_member(user, organization)
+    )
+
+
+def can_edit_organization(user: AnyUser, organization: Organization) -> bool:
+    """Organization admins edit their profile; staff edit any."""
+    return is_staff(user) or is_org_admin(user, organization)
+
+
+def can_change_organization_identity(user: AnyUser, organization: Organization) -> bool:
+    """The RUC identifies the legal entity: only staff correct it once registered."""
+    return is_staff(user)
+
+
+def can_view_governing_body(user: AnyUser, body: GoverningBody) -> bool:
+    """Public bodies are for everyone; a body without a public page is for members and staff."""
+    return body.is_public or is_staff(user) or is_cluster_member(user)
+
+
+# --- Membership applications, join requests and teams ---------------------------------------
+# People of an organization see its team page, its application and its status whatever the
+# status is; its admins manage the team. Staff (the secretariat) decide on memberships and may
+# look at any team, read-only. A suspended organization cannot add people (invitations, join
+# requests): being in a member organization is itself a member-only benefit.
+
+
+def has_member_access(organization: Organization) -> bool:
+    """The organization's people get member-only features (its membership is active)."""
+    return organization.is_active_member
+
+
+def can_view_team(user: AnyUser, organization: Organization) -> bool:
+    return is_staff(user) or is_org_member(user, organization)
+
+
+def can_manage_team(user: AnyUser, organization: Organization) -> bool:
+    """Change roles, remove people, revoke invitations, decline join requests."""
+    return is_org_admin(user, organization)
+
+
+def can_add_people(user: AnyUser, organization: Organization) -> bool:
+    """Invite colleagues or accept join requests: admins of an organization not suspended."""
+    from .models import Organization as Org
+
+    return organization.membership_status != Org.MembershipStatus.SUSPENDED and is_org_admin(
+        user, organization
+    )
+
+
+def can_apply_for_organization(user: AnyUser, organization: Organization) -> bool:
+    """Apply (again) for membership: admins of an organization that is not, or no longer, a
+    member and has no open application."""
+    from .models import Organization as Org
+
+    return organization.membership_status in (
+        Org.MembershipStatus.NONE,
+        Org.MembershipStatus.LAPSED,
+    ) and is_org_admin(user, organization)
+
+
+def can_act_on_application(user: AnyUser, application: MembershipApplication) -> bool:
+    """Answer the secretariat or withdraw: the organization's admins."""
+    return is_org_admin(user, application.organization)
+
+
+def can_decide_membership(user: AnyUser) -> bool:
+    """Approve, reject, ask for information, suspend, reinstate, lapse: the secretariat."""
+    return is_staff(user)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,3 +8,9 @@ class NotificationsConfig(AppConfig):
 
     name = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401 - connects the signal receivers
+
+        # Every app registers its notification events in `<app>/notification_events.py`.
+        autodiscover_modules("notification_events")

@@ -14,6 +14,10 @@ cp node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff2 node_modules/bo
 cp node_modules/htmx.org/dist/htmx.min.js "$out"/htmx/
 cp node_modules/chart.js/dist/chart.umd.min.js "$out"/chartjs/
 cp node_modules/axe-core/axe.min.js "$out"/axe-core/
+# Source maps are not shipped: drop the references to them, or the production static storage
+# (ManifestStaticFilesStorage) fails collectstatic on the missing .map files.
+find "$out" -type f \( -name '*.js' -o -name '*.css' \) \
+  -exec sed -i -E '/^\/[*/]# sourceMappingURL=[^ ]+( \*\/)?$/d' {} +
 {
   echo "# Vendored front-end libraries"
   echo

@@ -15,7 +15,21 @@ def user(db):
 
 @pytest.fixture
 def staff_user(db):
+    """Secretariat staff with an authenticator app: staff areas require MFA (core.middleware)."""
+    return UserFactory(is_staff=True, totp=True)
+
+
+@pytest.fixture
+def staff_user_without_mfa(db):
     return UserFactory(is_staff=True)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    """Rate limits (login attempts, throttling) live in the cache: start every test clean."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

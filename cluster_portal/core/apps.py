@@ -8,3 +8,11 @@ class CoreConfig(AppConfig):
     name = "cluster_portal.core"
     label = "core"
     verbose_name = _("Portal core")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import record_login_time
+
+        # Session bookkeeping, not domain logic: the absolute session timeout counts from here.
+        user_logged_in.connect(record_login_time, dispatch_uid="core.record_login_time")

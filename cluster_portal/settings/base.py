@@ -51,6 +51,9 @@ THIRD_PARTY_APPS = [
 ]
 LOCAL_APPS = [
     "cluster_portal.core",
+    "cluster_portal.api",
+    "cluster_portal.files",
+    "cluster_portal.audit",
     "members",
     "challenges",
     "missions",
@@ -174,10 +177,18 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "change_password": "5/m/user",
 }
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: REMOTE_ADDR only).
+# Behind one (docker-compose.yml sets 1), per-IP login limits and API throttles need it to see
+# the real client rather than the proxy.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "CMSP"
 MFA_RECOVERY_CODE_COUNT = 10
 USERSESSIONS_TRACK_ACTIVITY = True
+# Staff-only areas: anonymous → login, non-staff → 404, staff without TOTP → MFA setup
+# (core.middleware.StaffMFARequiredMiddleware).
+STAFF_URL_PREFIXES = ["/admin/", "/staff/"]
 
 # Sessions: sliding inactivity timeout plus an absolute lifetime (see core.middleware).
 SESSION_COOKIE_AGE = env.int("SESSION_INACTIVITY_SECONDS", default=30 * 60)
@@ -205,7 +216,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     # Uploaded documents: outside any public URL, served only through permission-checked views.
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "cluster_portal.files.storage.PrivateFileSystemStorage",
         "OPTIONS": {"location": env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media"))},
     },
 }
@@ -249,6 +260,107 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# --- OAuth2 (partner systems) ----------------------------------------------------------------
+# Partners use the client-credentials grant only, so every RFC 9700 (OAuth 2.0 Security BCP)
+# gate of django-oauth-toolkit is switched on: no implicit/password grant, S256-only PKCE,
+# tokens never in the query string, tokens stored hashed, https-only redirect URIs.
+# `check --deploy` flags any of these when off. The API work adds its keys (scopes, lifetimes).
+OAUTH2_PROVIDER: dict[str, object] = {
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "ALLOW_URI_WILDCARDS": False,
+    "PKCE_REQUIRED": True,
+    # API work (issue #3): short-lived tokens, the scope catalogue, partner-only clients.
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("OAUTH2_ACCESS_TOKEN_SECONDS", default=3600),
+    "SCOPES": {
+        "public:read": _("Read public portal data"),
+        "members:read": _("Read organizations and governance bodies"),
+        "challenges:read": _("Read challenges and challenge calls"),
+        "challenges:write": _("Create and update challenges"),
+        "proposals:read": _("Read your organization's proposals"),
+        "portfolio:read": _("Read the project portfolio"),
+        "missions:read": _("Read international missions"),
+        "knowledge:read": _("Read the knowledge base"),
+        "reports:read": _("Read cluster KPI reports"),
+        "webhooks:manage": _("Manage your webhook subscriptions"),
+    },
+    # A client gets only the scopes its PartnerClient allows (cluster_portal.api.scopes).
+    "SCOPES_BACKEND_CLASS": "cluster_portal.api.scopes.PartnerScopes",
+    # Only active partner clients, only the client-credentials grant (cluster_portal.api.oauth).
+    "OAUTH2_VALIDATOR_CLASS": "cluster_portal.api.oauth.PartnerOAuth2Validator",
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["client_credentials"],
+}
+# Named explicitly because api.PartnerClient points at the (swappable) application model.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+
+# --- REST API -------------------------------------------------------------------------------
+# Deny by default: every view declares the scopes a token needs (cluster_portal.api.permissions).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # OAuth2 first so that a missing or bad token gets 401 with a Bearer challenge.
+        "cluster_portal.api.auth.PartnerOAuth2Authentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["cluster_portal.api.permissions.ScopedAPIPermission"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "cluster_portal.api.pagination.PortalPagination",
+    "PAGE_SIZE": 25,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["cluster_portal.api.throttling.ApiClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "partner": env("API_THROTTLE_PARTNER", default="3000/hour"),
+        "user": env("API_THROTTLE_USER", default="2000/hour"),
+        "anon": env("API_THROTTLE_ANON", default="120/hour"),
+    },
+    # Proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR only).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    "EXCEPTION_HANDLER": "cluster_portal.api.exceptions.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CMSP Portal API",
+    "DESCRIPTION": (
+        "REST API of the portal of the Mining Cluster of Southern Peru (CMSP). Partner systems "
+        "authenticate with OAuth2 client credentials (POST /o/token/) and are limited by scopes; "
+        "logged-in people use their browser session."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and Redoc come from drf-spectacular-sidecar's static files: /api/docs/ works
+    # offline and under the portal's Content-Security-Policy.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False},
+    "OAUTH2_FLOWS": ["clientCredentials"],
+    "OAUTH2_TOKEN_URL": "/o/token/",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cluster_portal.api.schema.add_error_responses",
+    ],
+}
+
+# --- Members --------------------------------------------------------------------------------
+# Days an organization admin's invitation link works (it also works only once).
+MEMBERS_INVITATION_DAYS = env.int("MEMBERS_INVITATION_DAYS", default=7)
+
 # --- Celery ---------------------------------------------------------------------------------
 # Without a broker, tasks run in-process (the `make run` default).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -266,16 +378,26 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Short socket timeouts: publishing to a dead or hung Redis must fail fast, not block a request.
+# Publishers (web requests) fail fast through the transport's `max_retries: 0`, the 1 s socket
+# timeouts and no publish retry (measured: ~1 s against a hung Redis, ms against a closed port);
+# cluster_portal.tasks.enqueue_on_commit swallows the error and the outbox sweep recovers.
+# Workers and beat, on the other hand, keep reconnecting forever so that a Redis restart does
+# not kill them (`broker_connection_retry*` only govern the worker's consuming connection).
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
-CELERY_BROKER_CONNECTION_RETRY = False
-CELERY_BROKER_CONNECTION_MAX_RETRIES = 0
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 1,
     "socket_connect_timeout": 1,
     "max_retries": 0,
+    # Longer than any countdown we use (tasks retry through the outbox, not broker ETAs).
     "visibility_timeout": 3600,
 }
 CELERY_TASK_PUBLISH_RETRY = False
+# With acks_late, a task running when the broker connection drops is redelivered; cancel the
+# local copy instead of letting both run (tasks are idempotent either way).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

@@ -19,10 +19,23 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "cluster_portal.files.storage.PrivateFileSystemStorage",
         "OPTIONS": {"location": env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / ".test_private"))},
     },
 }
 # Unit tests run tasks in-process; the CI job tests start a real worker explicitly.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+
+# The real-worker tests (`celery_worker` marker) run Celery in another process, which must see
+# the test database: on SQLite that needs a file instead of memory, one per test process (pid;
+# pytest-xdist adds its own suffix) so that concurrent runs in the same tree never share it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import tempfile
+    from pathlib import Path
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"cmsp-test-{os.getpid()}.sqlite3"),
+    }
+    # Throw-away data: no fsync per commit keeps the file as fast as memory for the suite.
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA synchronous=OFF"  # noqa: F405

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .membership import OrganizationMember
 from .organizations import Organization
 
 
@@ -42,6 +44,27 @@ class GoverningBody(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The coordinator is someone of an active member organization, or cluster staff."""
+        super().clean()
+        if self.coordinator_id is None:
+            return
+        coordinator = self.coordinator
+        is_member = OrganizationMember.objects.filter(
+            user_id=self.coordinator_id,
+            organization__membership_status=Organization.MembershipStatus.ACTIVE,
+        ).exists()
+        if not (is_member or (coordinator.is_staff and coordinator.is_active)):
+            raise ValidationError(
+                {
+                    "coordinator": _(
+                        "The coordinator must belong to an active member organization "
+                        "or to the cluster's staff."
+                    )
+                },
+                code="coordinator_not_member",
+            )
 
 
 class Seat(models.Model):
@@ -86,3 +109,41 @@ class Seat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.body} ({self.get_role_display()})"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None
+
+    def clean(self) -> None:
+        """A current seat is held by a person of an active member organization, for it.
+
+        Ended seats are history and are not re-checked (the organization may have left since).
+        """
+        super().clean()
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            raise ValidationError(
+                {"ended_on": _("A seat cannot end before it starts.")}, code="seat_dates"
+            )
+        if self.ended_on is not None or not (self.person_id and self.organization_id):
+            return
+        if self.organization.membership_status != Organization.MembershipStatus.ACTIVE:
+            raise ValidationError(
+                {
+                    "organization": _(
+                        "Seats are held by people of active member organizations; "
+                        "%(organization)s is not an active member."
+                    )
+                    % {"organization": self.organization}
+                },
+                code="seat_org_not_member",
+            )
+        if not OrganizationMember.objects.filter(
+            organization_id=self.organization_id, user_id=self.person_id
+        ).exists():
+            raise ValidationError(
+                {
+                    "person": _("%(person)s does not belong to %(organization)s.")
+                    % {"person": self.person, "organization": self.organization}
+                },
+                code="seat_person_not_in_org",
+            )

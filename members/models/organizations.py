@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -132,6 +134,8 @@ class Organization(models.Model):
     other_reference_clients = models.CharField(
         _("other reference clients"), max_length=300, blank=True
     )
+    # The logo is an attachment (purpose "logo") of the private-files platform.
+    attachments = GenericRelation("files.Attachment", related_query_name="organization")
     is_public = models.BooleanField(_("public profile"), default=True, db_index=True)
     membership_status = models.CharField(
         _("membership status"),
@@ -165,6 +169,33 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.trade_name or self.legal_name
+
+    def clean(self) -> None:
+        """Kind-dependent fields: a mining scale only for mining companies (and then required),
+        a government level only for governments (and then required)."""
+        super().clean()
+        errors: dict[str, ValidationError] = {}
+        if self.kind == self.Kind.MINING_COMPANY:
+            if not self.mining_scale:
+                errors["mining_scale"] = ValidationError(
+                    _("Choose the mining scale of a mining company."), code="scale_required"
+                )
+        elif self.mining_scale:
+            errors["mining_scale"] = ValidationError(
+                _("Only mining companies have a mining scale."), code="scale_not_allowed"
+            )
+        if self.kind == self.Kind.GOVERNMENT:
+            if not self.government_level:
+                errors["government_level"] = ValidationError(
+                    _("Choose the level of a government institution."), code="level_required"
+                )
+        elif self.government_level:
+            errors["government_level"] = ValidationError(
+                _("Only government institutions have a government level."),
+                code="level_not_allowed",
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def display_name(self) -> str:

@@ -83,7 +83,12 @@ def login(live_server):
         pg.goto("/accounts/login/")
         pg.fill("input[name=login]", user.email)
         pg.fill("input[name=password]", password)
-        pg.click("form [type=submit]:not([name=language])")
-        pg.wait_for_load_state()
+        # Wait for the POST's own navigation: a bare wait_for_load_state() returns at once (the
+        # login page is already loaded) and the test's next request would race the login's
+        # database writes, which SQLite's shared in-memory test database answers with "locked".
+        with pg.expect_navigation():
+            pg.click("form [type=submit]:not([name=language])")
+        # Let the new page's background (HTMX) requests finish before the test moves on.
+        pg.wait_for_load_state("networkidle")
 
     return _login

@@ -1,0 +1,69 @@
+"""The OAuth2 authorization server as partners see it: client credentials only, /o/ endpoints."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from oauth2_provider.models import get_access_token_model
+from oauth2_provider.oauth2_validators import OAuth2Validator
+from oauth2_provider.views import IntrospectTokenView
+from oauthlib.common import Request as OauthlibRequest
+
+from .models import PartnerClient
+
+PARTNER_GRANT_TYPE = "client_credentials"
+
+
+class PartnerOAuth2Validator(OAuth2Validator):
+    """Only active partner clients authenticate, and only with the client-credentials grant."""
+
+    def authenticate_client(self, request: Any, *args: Any, **kwargs: Any) -> bool:
+        if not super().authenticate_client(request, *args, **kwargs):
+            return False
+        partner = PartnerClient.for_application(request.client)
+        return partner is not None and partner.is_active
+
+    def validate_grant_type(
+        self, client_id: str, grant_type: str, client: Any, request: Any, *args: Any, **kwargs: Any
+    ) -> bool:
+        return grant_type == PARTNER_GRANT_TYPE and super().validate_grant_type(
+            client_id, grant_type, client, request, *args, **kwargs
+        )
+
+
+class PartnerIntrospectTokenView(IntrospectTokenView):
+    """RFC 7662 introspection where a client may only introspect its own tokens.
+
+    django-oauth-toolkit answers for any token to any authenticated client; a partner has no
+    business learning about another partner's tokens, so foreign tokens read as inactive.
+    Only POST: a token in a query string ends up in logs.
+    """
+
+    http_method_names = ["post", "options"]
+
+    def authenticate_client(self, request: HttpRequest) -> bool:
+        core = self.get_oauthlib_core()
+        # Same steps as OAuthLibCore.authenticate_client, keeping the authenticated client.
+        uri, http_method, body, headers = core._extract_params(request)
+        oauth_request = OauthlibRequest(uri, http_method, body, headers)
+        if not core.server.request_validator.authenticate_client(oauth_request):
+            return False
+        self.introspecting_application = oauth_request.client
+        return True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        token_value = request.POST.get("token")
+        application = getattr(self, "introspecting_application", None)
+        if token_value is not None:
+            checksum = hashlib.sha256(token_value.encode("utf-8")).hexdigest()
+            owned = (
+                application is not None
+                and get_access_token_model()
+                .objects.filter(token_checksum=checksum, application=application)
+                .exists()
+            )
+            if not owned:
+                return JsonResponse({"active": False})
+        return self.get_token_response(token_value)

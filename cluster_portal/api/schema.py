@@ -1,0 +1,80 @@
+"""OpenAPI description of the API: the partner OAuth2 scheme, scopes per operation, error shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from drf_spectacular.contrib.django_oauth_toolkit import DjangoOAuthToolkitScheme
+
+from .permissions import required_scopes_for
+
+
+class PartnerOAuth2Scheme(DjangoOAuthToolkitScheme):
+    """Documents ``PartnerOAuth2Authentication``: client-credentials flow, scopes per operation."""
+
+    target_class = "cluster_portal.api.auth.PartnerOAuth2Authentication"
+    priority = 1
+
+    def get_security_requirement(self, auto_schema: Any) -> dict[str, list[str]]:
+        scopes = required_scopes_for(auto_schema.view, auto_schema.method) or []
+        return {self.name: scopes}
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["status", "code", "detail", "fields"],
+            "properties": {
+                "status": {"type": "integer", "example": 403},
+                "code": {"type": "string", "example": "permission_denied"},
+                "detail": {"type": "string"},
+                "fields": {
+                    "type": "object",
+                    "additionalProperties": True,
+                    "description": "Validation messages per field (empty for other errors).",
+                },
+            },
+        }
+    },
+}
+
+
+def add_error_responses(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """Postprocessing hook: every operation documents the error envelope it can answer with."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    error_content = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    descriptions = {
+        "400": _("Invalid input; see `fields`."),
+        "401": _("Missing, invalid or expired credentials."),
+        "403": _("Authenticated, but not allowed (e.g. the token lacks a scope)."),
+        "404": _("Not found, or not visible to this caller."),
+        "429": _("Too many requests; retry after `Retry-After` seconds."),
+    }
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            codes = ["401", "403", "429"]
+            if "{" in path:
+                codes.append("404")
+            if method in ("post", "put", "patch"):
+                codes.append("400")
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                response: dict[str, Any] = {
+                    "description": descriptions[code],
+                    "content": error_content,
+                }
+                if code == "429":
+                    response["headers"] = {
+                        "Retry-After": {
+                            "schema": {"type": "integer"},
+                            "description": _("Seconds to wait before retrying."),
+                        }
+                    }
+                responses.setdefault(code, response)
+    return result

@@ -1,0 +1,137 @@
+"""Directory filters, shared by the HTML directory and ``GET /api/v1/organizations/``.
+
+One FilterSet so that both answer the same question the same way. Capabilities are addressed
+by their code (``?commodity=copper&capability=water``); several values of one filter mean
+"any of them", different filters mean "all of them".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from cluster_portal.core.peru import SOUTHERN_REGIONS, Region
+
+from .models import Capability, Organization
+from .selectors.organizations import capability_choices
+
+SEARCH_MAX_LENGTH = 100
+CAPABILITY_DIMENSIONS = (Capability.Dimension.VALUE_CHAIN, Capability.Dimension.SERVICE_AREA)
+
+
+class ListSelect(forms.Select):
+    """A single ``<select>`` that feeds a multiple-value filter (API clients may repeat the
+    parameter); the empty "any" option is dropped instead of being an invalid choice."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str]:
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        return [value for value in values if value]
+
+
+def region_choices() -> list[tuple[Any, Any]]:
+    """Southern regions first (where the cluster works), then the rest of Peru, then abroad."""
+    southern = [(r.value, r.label) for r in SOUTHERN_REGIONS]
+    rest = [
+        (r.value, r.label) for r in Region if r not in SOUTHERN_REGIONS and r != Region.OUTSIDE_PERU
+    ]
+    return [
+        (_("Southern Peru"), southern),
+        (_("Rest of Peru"), rest),
+        (Region.OUTSIDE_PERU.value, Region.OUTSIDE_PERU.label),
+    ]
+
+
+def _capability_grouped_choices() -> list[tuple[Any, Any]]:
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for capability in capability_choices(*CAPABILITY_DIMENSIONS):
+        groups.setdefault(capability.dimension, []).append((capability.slug, capability.name))
+    labels = dict(Capability.Dimension.choices)
+    return [(labels[dimension], terms) for dimension, terms in groups.items()]
+
+
+def _commodity_choices() -> list[tuple[str, str]]:
+    return [(c.slug, c.name) for c in capability_choices(Capability.Dimension.COMMODITY)]
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_search",
+        label=_("Search"),
+        max_length=SEARCH_MAX_LENGTH,
+        help_text=_("Name, trade name, description or exact RUC."),
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=Organization.Kind.choices, label=_("Kind"), empty_label=_("All kinds")
+    )
+    mining_scale = django_filters.ChoiceFilter(
+        choices=Organization.MiningScale.choices,
+        label=_("Mining scale"),
+        empty_label=_("All scales"),
+    )
+    region = django_filters.ChoiceFilter(
+        choices=region_choices, label=_("Region"), empty_label=_("All regions")
+    )
+    capability = django_filters.MultipleChoiceFilter(
+        choices=_capability_grouped_choices,
+        method="filter_capability",
+        label=_("Capability"),
+        widget=ListSelect,
+        help_text=_("Value-chain stage or service area."),
+    )
+    commodity = django_filters.MultipleChoiceFilter(
+        choices=_commodity_choices,
+        method="filter_commodity",
+        label=_("Commodity"),
+        widget=ListSelect,
+    )
+
+    class Meta:
+        model = Organization
+        fields = ("q", "kind", "mining_scale", "region", "capability", "commodity")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # An "any" option for the single <select> the HTML form shows.
+        self.form.fields["capability"].widget.choices = [
+            ("", _("All capabilities")),
+            *self.form.fields["capability"].choices,
+        ]
+        self.form.fields["commodity"].widget.choices = [
+            ("", _("All commodities")),
+            *self.form.fields["commodity"].choices,
+        ]
+
+    def filter_search(self, queryset: QuerySet[Organization], name: str, value: str):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = (
+            Q(legal_name__icontains=value)
+            | Q(trade_name__icontains=value)
+            | Q(description__icontains=value)
+        )
+        compact = value.replace(" ", "")
+        if compact.isdigit() and len(compact) == 11:
+            condition |= Q(ruc=compact)
+        return queryset.filter(condition)
+
+    def _filter_by_terms(
+        self, queryset: QuerySet[Organization], dimensions: tuple[str, ...], slugs: list[str]
+    ) -> QuerySet[Organization]:
+        if not slugs:
+            return queryset
+        # A subquery rather than a join: no duplicate rows, so no DISTINCT is needed.
+        matching = Organization.capabilities.through.objects.filter(
+            capability__dimension__in=dimensions, capability__slug__in=slugs
+        ).values("organization_id")
+        return queryset.filter(pk__in=matching)
+
+    def filter_capability(self, queryset: QuerySet[Organization], name: str, value: list[str]):
+        return self._filter_by_terms(queryset, CAPABILITY_DIMENSIONS, value)
+
+    def filter_commodity(self, queryset: QuerySet[Organization], name: str, value: list[str]):
+        return self._filter_by_terms(queryset, (Capability.Dimension.COMMODITY,), value)

@@ -1,0 +1,147 @@
+"""Forms for organization profiles. Validation rules live in the model (``Organization.clean``,
+``validate_ruc``) and the services; the form only shapes the input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cluster_portal.files.forms import PrivateFileField
+from cluster_portal.files.validation import IMAGE_KINDS
+
+from .filters import region_choices
+from .models import Capability, Organization
+from .selectors.organizations import organization_logo, reference_client_choices
+from .services.organizations import LOGO_MAX_BYTES
+
+CAPABILITY_FIELDS = {
+    "value_chain": Capability.Dimension.VALUE_CHAIN,
+    "service_areas": Capability.Dimension.SERVICE_AREA,
+    "commodities": Capability.Dimension.COMMODITY,
+}
+
+
+class CapabilityChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Capability) -> str:  # type: ignore[override]
+        return obj.name
+
+
+class OrganizationForm(forms.ModelForm):
+    """The profile an organization admin (or staff) edits.
+
+    The capability profile is split into its three dimensions; the logo is an upload checked
+    by the private-files platform. Without ``can_change_identity`` the RUC is shown read-only.
+    """
+
+    value_chain = CapabilityChoiceField(
+        queryset=Capability.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Value-chain stages"),
+    )
+    service_areas = CapabilityChoiceField(
+        queryset=Capability.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Service areas"),
+    )
+    commodities = CapabilityChoiceField(
+        queryset=Capability.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Commodities"),
+    )
+    logo = PrivateFileField(
+        allowed_types=IMAGE_KINDS,
+        max_bytes=LOGO_MAX_BYTES,
+        required=False,
+        label=_("Logo"),
+        help_text=_("PNG, JPEG or WebP, at most 2 MB."),
+    )
+    remove_logo = forms.BooleanField(required=False, label=_("Remove the current logo"))
+    website = forms.URLField(
+        required=False, max_length=200, assume_scheme="https", label=_("website")
+    )
+
+    class Meta:
+        model = Organization
+        fields = (
+            "legal_name",
+            "trade_name",
+            "ruc",
+            "kind",
+            "mining_scale",
+            "government_level",
+            "region",
+            "city",
+            "website",
+            "description",
+            "employee_band",
+            "certifications",
+            "reference_clients",
+            "other_reference_clients",
+            "is_public",
+        )
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 8}),
+            "reference_clients": forms.SelectMultiple(attrs={"size": 8}),
+        }
+        help_texts = {
+            "is_public": _(
+                "Public profiles appear in the directory for everyone; private profiles only "
+                "for members of the cluster."
+            ),
+            "ruc": _("11 digits, as registered with SUNAT."),
+        }
+
+    def __init__(self, *args: Any, can_change_identity: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = (
+            dict(self.instance.capabilities.values_list("pk", "dimension"))
+            if self.instance.pk
+            else {}
+        )
+        for name, dimension in CAPABILITY_FIELDS.items():
+            field = self.fields[name]
+            # Retired terms stay selectable on organizations that already have them.
+            field.queryset = Capability.objects.filter(
+                Q(is_active=True) | Q(pk__in=list(current)), dimension=dimension
+            ).order_by("position", "slug")
+            field.initial = [pk for pk, dim in current.items() if dim == dimension]
+        self.fields["reference_clients"].queryset = reference_client_choices(
+            exclude_id=self.instance.pk
+        )
+        self.fields["reference_clients"].required = False
+        self.fields["region"].choices = region_choices()
+        self.fields["mining_scale"].widget.attrs["data-kind-field"] = "mining"
+        self.fields["government_level"].widget.attrs["data-kind-field"] = "government"
+        self.fields["ruc"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        if self.instance.pk and not can_change_identity:
+            self.fields["ruc"].disabled = True
+            self.fields["ruc"].help_text = _("Only the secretariat can correct a registered RUC.")
+        if not self.instance.pk or not self._has_logo():
+            del self.fields["remove_logo"]
+
+    def _has_logo(self) -> bool:
+        return organization_logo(self.instance) is not None
+
+    def clean_ruc(self) -> str:
+        return (self.cleaned_data.get("ruc") or "").strip()
+
+    def capabilities(self) -> list[Capability]:
+        return [term for name in CAPABILITY_FIELDS for term in self.cleaned_data.get(name, [])]
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """The cleaned input as keyword arguments for ``organization_create/update``."""
+        fields = self.Meta.fields
+        data = {name: self.cleaned_data[name] for name in fields if name in self.cleaned_data}
+        data["reference_clients"] = list(data.pop("reference_clients", []))
+        data["capabilities"] = self.capabilities()
+        if self.fields["ruc"].disabled:
+            data.pop("ruc", None)
+        data["logo"] = self.cleaned_data.get("logo") or None
+        data["remove_logo"] = bool(self.cleaned_data.get("remove_logo"))
+        return data

@@ -1,0 +1,188 @@
+"""Forms of the membership journey, the team page and the secretariat's decisions.
+
+Forms validate input only; the rules (who may, which transition) live in the services, whose
+``ValidationError`` a view hands back to the form with :func:`add_service_error`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organization, OrganizationMember
+from .services.membership import APPLICATION_ORGANIZATION_FIELDS
+
+MOTIVATION_MAX = 3000
+MESSAGE_MAX = 3000
+
+
+def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's ``ValidationError`` on the form: on a field when it names one of the
+    form's fields, otherwise as a form-wide error."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class OrganizationApplicationForm(forms.ModelForm):
+    """Register a new organization and apply for membership.
+
+    A ModelForm, so the model's own validation (RUC format, SUNAT check digit, uniqueness, kind
+    and scale/level) runs here and again in the service.
+    """
+
+    # Declared (not generated) so that a RUC typed with spaces or dashes gets past the length
+    # check; ``clean_ruc`` strips them and the model's validator checks the 11 digits.
+    ruc = forms.CharField(
+        label=_("RUC"),
+        max_length=20,
+        help_text=_("The 11-digit taxpayer number (RUC) registered at SUNAT."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        # Used by ModelForm for the model's uniqueness check on this (declared) field.
+        error_messages={
+            "unique": _(
+                "An organization with this RUC is already registered. If you work there, "
+                "ask to join it instead."
+            ),
+        },
+    )
+    website = forms.URLField(
+        label=capfirst(Organization._meta.get_field("website").verbose_name),
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+    motivation = forms.CharField(
+        label=_("Why does your organization want to join the cluster?"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=MOTIVATION_MAX,
+        help_text=_("What you expect from the cluster and what you can bring to it."),
+    )
+
+    class Meta:
+        model = Organization
+        fields = APPLICATION_ORGANIZATION_FIELDS
+        help_texts = {
+            "mining_scale": _("Only for mining companies."),
+            "government_level": _("Only for government institutions."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mining_scale"].required = False
+        self.fields["government_level"].required = False
+
+    def clean_ruc(self) -> str:
+        return "".join(ch for ch in self.cleaned_data.get("ruc", "") if ch not in " -.")
+
+    def organization_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in APPLICATION_ORGANIZATION_FIELDS}
+
+
+class MotivationForm(forms.Form):
+    """Apply again for an organization that is not, or no longer, a member."""
+
+    motivation = forms.CharField(
+        label=_("Why does your organization want to join the cluster?"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=MOTIVATION_MAX,
+    )
+
+
+class JoinSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("RUC or name of the organization"),
+        max_length=200,
+        min_length=3,
+        required=False,
+        help_text=_(
+            "Type the 11-digit RUC, or at least three letters of the name of an organization "
+            "with a public profile."
+        ),
+    )
+
+
+class JoinRequestForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.all(),
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("This organization no longer exists.")},
+    )
+    message = forms.CharField(
+        label=_("Message to the organization's admins"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        required=False,
+        help_text=_("Optional: who you are and your position."),
+    )
+
+
+class ApplicationResponseForm(forms.Form):
+    response = forms.CharField(
+        label=_("Your answer to the secretariat"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=MESSAGE_MAX,
+    )
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=OrganizationMember.Role.choices,
+        initial=OrganizationMember.Role.MEMBER,
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=OrganizationMember.Role.choices)
+
+
+# --- The secretariat ---------------------------------------------------------------------------
+
+
+class ApproveForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the applicant (optional)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=MESSAGE_MAX,
+        required=False,
+    )
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the rejection"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=MESSAGE_MAX,
+        help_text=_("The applicant will read it."),
+    )
+
+
+class RequestInfoForm(forms.Form):
+    message = forms.CharField(
+        label=_("Information requested"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=MESSAGE_MAX,
+        help_text=_("The applicant will read it and can answer on their organization page."),
+    )
+
+
+class OrganizationStatusForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=300,
+        required=False,
+        help_text=_("Shown to the organization's people."),
+    )
+
+
+class StaffListFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=200, required=False)

@@ -1,0 +1,363 @@
+"""Reads for membership applications, join requests, teams and invitations.
+
+Querysets come with their joins done, so list pages cost the same number of queries however
+many rows they show. The ``*_get_for_*`` accessors check permissions and raise ``Http404`` (the
+object does not exist or the person may not know about it) or ``PermissionDenied`` (they may
+see it but not do this).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from .. import permissions
+from ..models import (
+    Invitation,
+    JoinRequest,
+    MembershipApplication,
+    Organization,
+    OrganizationMember,
+    User,
+)
+from ..validators import validate_ruc
+
+STAFF_PAGE_SIZE = 25
+JOIN_SEARCH_LIMIT = 20
+
+#: Filters of the secretariat's queue: "open" (the default) is submitted + info requested.
+QUEUE_FILTER_OPEN = "open"
+QUEUE_FILTER_ALL = "all"
+
+
+# --- Teams -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamAccess:
+    """An organization as seen by one person: their own membership row, if any."""
+
+    organization: Organization
+    membership: OrganizationMember | None
+    is_staff: bool
+
+    @property
+    def role(self) -> str | None:
+        return self.membership.role if self.membership else None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == OrganizationMember.Role.ADMIN
+
+    @property
+    def can_add_people(self) -> bool:
+        return self.is_admin and (
+            self.organization.membership_status != Organization.MembershipStatus.SUSPENDED
+        )
+
+    @property
+    def can_apply(self) -> bool:
+        return self.is_admin and self.organization.membership_status in (
+            Organization.MembershipStatus.NONE,
+            Organization.MembershipStatus.LAPSED,
+        )
+
+
+def memberships_of_user(*, user: User) -> QuerySet[OrganizationMember]:
+    """The organizations a person belongs to (for the switcher), by name."""
+    return (
+        OrganizationMember.objects.filter(user=user)
+        .select_related("organization")
+        .order_by("organization__legal_name", "organization_id")
+    )
+
+
+def team_get_for_user(*, user: Any, organization_id: int) -> TeamAccess:
+    """The organization's team page as ``user`` may see it.
+
+    Raises ``Http404`` when the organization does not exist or ``user`` neither belongs to it
+    nor is staff (a team is not public).
+    """
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None:
+        raise Http404
+    membership = (
+        OrganizationMember.objects.filter(organization=organization, user=user).first()
+        if user.is_authenticated
+        else None
+    )
+    staff = permissions.is_staff(user)
+    if membership is None and not staff:
+        raise Http404
+    if membership is not None:
+        membership.organization = organization
+    return TeamAccess(organization=organization, membership=membership, is_staff=staff)
+
+
+def team_get_for_admin(*, user: Any, organization_id: int) -> TeamAccess:
+    """Like :func:`team_get_for_user`, and ``PermissionDenied`` unless ``user`` is an admin."""
+    access = team_get_for_user(user=user, organization_id=organization_id)
+    if not access.is_admin:
+        raise PermissionDenied
+    return access
+
+
+def team_members(*, organization: Organization) -> QuerySet[OrganizationMember]:
+    """The organization's people, admins first, then by name."""
+    return (
+        OrganizationMember.objects.filter(organization=organization)
+        .select_related("user")
+        .order_by("role", "user__full_name", "user__email")
+    )
+
+
+def team_open_invitations(*, organization: Organization) -> QuerySet[Invitation]:
+    """Invitations neither accepted nor revoked (expired ones included, flagged by the page)."""
+    return (
+        Invitation.objects.filter(
+            organization=organization, accepted_at__isnull=True, revoked_at__isnull=True
+        )
+        .select_related("invited_by")
+        .order_by("-created_at")
+    )
+
+
+def team_pending_join_requests(*, organization: Organization) -> QuerySet[JoinRequest]:
+    return (
+        JoinRequest.objects.filter(organization=organization, status=JoinRequest.Status.PENDING)
+        .select_related("user")
+        .order_by("created_at")
+    )
+
+
+def team_member_get(*, access: TeamAccess, member_id: int) -> OrganizationMember:
+    """A person of the team, by membership id (404 when not in this organization)."""
+    member = (
+        OrganizationMember.objects.filter(organization=access.organization, pk=member_id)
+        .select_related("user")
+        .first()
+    )
+    if member is None:
+        raise Http404
+    member.organization = access.organization
+    return member
+
+
+def team_invitation_get(*, access: TeamAccess, invitation_id: int) -> Invitation:
+    invitation = Invitation.objects.filter(
+        organization=access.organization, pk=invitation_id
+    ).first()
+    if invitation is None:
+        raise Http404
+    invitation.organization = access.organization
+    return invitation
+
+
+def team_join_request_get(*, access: TeamAccess, join_request_id: int) -> JoinRequest:
+    join_request = (
+        JoinRequest.objects.filter(organization=access.organization, pk=join_request_id)
+        .select_related("user")
+        .first()
+    )
+    if join_request is None:
+        raise Http404
+    join_request.organization = access.organization
+    return join_request
+
+
+# --- Applications ------------------------------------------------------------------------------
+
+
+def membership_application_latest(*, organization: Organization) -> MembershipApplication | None:
+    """The organization's most recent application (open or decided), or None."""
+    application = (
+        MembershipApplication.objects.filter(organization=organization)
+        .select_related("decided_by")
+        .order_by("-submitted_at", "-pk")
+        .first()
+    )
+    if application is not None:
+        application.organization = organization
+    return application
+
+
+def membership_application_get_for_admin(
+    *, user: Any, organization_id: int
+) -> MembershipApplication:
+    """The open application of an organization ``user`` administers (404 if none is open)."""
+    access = team_get_for_admin(user=user, organization_id=organization_id)
+    application = (
+        MembershipApplication.objects.filter(
+            organization=access.organization, status__in=MembershipApplication.OPEN_STATUSES
+        )
+        .order_by("-submitted_at")
+        .first()
+    )
+    if application is None:
+        raise Http404
+    application.organization = access.organization
+    return application
+
+
+def applications_and_requests_of_user(*, user: User) -> dict[str, Any]:
+    """What a person has asked for: open applications they made and their pending join
+    requests (shown on the apply page so nobody applies twice)."""
+    return {
+        "open_applications": list(
+            MembershipApplication.objects.filter(
+                applicant=user, status__in=MembershipApplication.OPEN_STATUSES
+            ).select_related("organization")
+        ),
+        "pending_join_requests": list(
+            JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING)
+            .select_related("organization")
+            .order_by("-created_at")
+        ),
+    }
+
+
+def join_request_get_for_requester(*, user: Any, join_request_id: int) -> JoinRequest:
+    join_request = (
+        JoinRequest.objects.filter(pk=join_request_id, user=user)
+        .select_related("organization")
+        .first()
+    )
+    if join_request is None:
+        raise Http404
+    return join_request
+
+
+def organizations_joinable_search(*, query: str) -> QuerySet[Organization]:
+    """Organizations a person may ask to join.
+
+    An exact, valid RUC finds any organization (the RUC is public at SUNAT and identifies the
+    employer); a name finds only organizations with a public profile, so private ones are not
+    listed to strangers. Organizations without an admin cannot decide and are left out.
+    """
+    query = (query or "").strip()
+    if len(query) < 3:
+        return Organization.objects.none()
+    with_admin = Organization.objects.filter(
+        memberships__role=OrganizationMember.Role.ADMIN
+    ).distinct()
+    compact = query.replace(" ", "")
+    if compact.isdigit() and len(compact) == 11:
+        try:
+            validate_ruc(compact)
+        except ValidationError:  # an invalid RUC simply finds nothing
+            return Organization.objects.none()
+        return with_admin.filter(ruc=compact)
+    return with_admin.filter(
+        Q(legal_name__icontains=query) | Q(trade_name__icontains=query), is_public=True
+    ).order_by("legal_name")[:JOIN_SEARCH_LIMIT]
+
+
+# --- The secretariat ---------------------------------------------------------------------------
+
+
+def membership_application_queue(
+    *, status: str = QUEUE_FILTER_OPEN, query: str = ""
+) -> QuerySet[MembershipApplication]:
+    """Applications for the secretariat. Open ones oldest first (a queue), others newest first."""
+    queryset = MembershipApplication.objects.select_related("organization", "applicant")
+    if status == QUEUE_FILTER_OPEN:
+        queryset = queryset.filter(status__in=MembershipApplication.OPEN_STATUSES).order_by(
+            "submitted_at", "pk"
+        )
+    else:
+        if status in MembershipApplication.Status.values:
+            queryset = queryset.filter(status=status)
+        queryset = queryset.order_by("-submitted_at", "-pk")
+    query = (query or "").strip()
+    if query:
+        queryset = queryset.filter(
+            Q(organization__legal_name__icontains=query)
+            | Q(organization__trade_name__icontains=query)
+            | Q(organization__ruc__startswith=query)
+            | Q(applicant__email__icontains=query)
+        )
+    return queryset
+
+
+def membership_application_counts() -> dict[str, int]:
+    """Number of applications per status, plus "open" and "all", in one query."""
+    statuses = MembershipApplication.Status.values
+    aggregates = MembershipApplication.objects.aggregate(
+        **{s: Count("pk", filter=Q(status=s)) for s in statuses},
+        **{QUEUE_FILTER_ALL: Count("pk")},
+    )
+    aggregates[QUEUE_FILTER_OPEN] = sum(aggregates[s] for s in MembershipApplication.OPEN_STATUSES)
+    return aggregates
+
+
+def membership_application_get_for_staff(
+    *, user: Any, application_id: int
+) -> MembershipApplication:
+    if not permissions.can_decide_membership(user):
+        raise PermissionDenied
+    application = (
+        MembershipApplication.objects.select_related(
+            "organization", "organization__created_by", "applicant", "decided_by"
+        )
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None:
+        raise Http404
+    return application
+
+
+def membership_applications_of_organization(
+    *, organization: Organization
+) -> QuerySet[MembershipApplication]:
+    return (
+        MembershipApplication.objects.filter(organization=organization)
+        .select_related("applicant", "decided_by")
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def organizations_for_staff(*, status: str = "", query: str = "") -> QuerySet[Organization]:
+    """Every organization with its number of people, for the secretariat's list."""
+    queryset = Organization.objects.annotate(people=Count("memberships", distinct=True))
+    if status in Organization.MembershipStatus.values:
+        queryset = queryset.filter(membership_status=status)
+    query = (query or "").strip()
+    if query:
+        queryset = queryset.filter(
+            Q(legal_name__icontains=query)
+            | Q(trade_name__icontains=query)
+            | Q(ruc__startswith=query)
+        )
+    return queryset.order_by("legal_name", "pk")
+
+
+def organization_status_counts() -> dict[str, int]:
+    statuses = Organization.MembershipStatus.values
+    return Organization.objects.aggregate(
+        **{s: Count("pk", filter=Q(membership_status=s)) for s in statuses},
+        **{QUEUE_FILTER_ALL: Count("pk")},
+    )
+
+
+def organization_get_for_staff(*, user: Any, organization_id: int) -> Organization:
+    if not permissions.can_decide_membership(user):
+        raise PermissionDenied
+    organization = (
+        Organization.objects.select_related("created_by")
+        .annotate(people=Count("memberships", distinct=True))
+        .filter(pk=organization_id)
+        .first()
+    )
+    if organization is None:
+        raise Http404
+    return organization
+
+
+def invitation_is_expired(invitation: Invitation) -> bool:
+    return invitation.expires_at <= timezone.now()

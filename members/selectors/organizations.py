@@ -1,0 +1,227 @@
+"""Reads for organizations: the member directory, profiles, and which fields each audience sees.
+
+The *who sees which organization* rule lives in ``members.permissions`` (``Audience``,
+``organization_visible_to``); the querysets here are its set-based twin, and tests check that
+the two agree. The *which fields* rule is :data:`PUBLIC_FIELDS` / :data:`MEMBER_FIELDS` below,
+used by the profile page and by the API serializer alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.http import Http404
+
+from cluster_portal.files.models import Attachment
+
+from ..models import Capability, Organization, OrganizationMember
+from ..permissions import (
+    Audience,
+    can_edit_organization,
+    directory_audience,
+    organization_details_visible_to,
+    organization_visible_to,
+)
+
+#: Fields anyone who may see the organization sees (visitors included).
+PUBLIC_FIELDS: tuple[str, ...] = (
+    "id",
+    "legal_name",
+    "trade_name",
+    "ruc",
+    "kind",
+    "mining_scale",
+    "government_level",
+    "region",
+    "city",
+    "website",
+    "description",
+    "logo",
+    "capabilities",
+    "member_since",
+)
+#: Fields only cluster members, the organization's own people and staff see.
+MEMBER_FIELDS: tuple[str, ...] = (
+    "employee_band",
+    "certifications",
+    "reference_clients",
+    "other_reference_clients",
+    "team",
+)
+
+DIRECTORY_PAGE_SIZE = 20
+LOGO_PURPOSE = "logo"
+
+
+def organization_ids_of_user(user: Any) -> frozenset[int]:
+    """Ids of the organizations ``user`` belongs to (any status, any role)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    return frozenset(
+        OrganizationMember.objects.filter(user=user).values_list("organization_id", flat=True)
+    )
+
+
+def organization_visible_q(audience: Audience, *, own_ids: Iterable[int] = ()) -> Q:
+    """The queryset form of :func:`members.permissions.organization_visible_to`."""
+    if audience >= Audience.STAFF:
+        return Q()
+    visible = Q(membership_status=Organization.MembershipStatus.ACTIVE)
+    if audience < Audience.MEMBER:
+        visible &= Q(is_public=True)
+    own = list(own_ids)
+    return visible | Q(pk__in=own) if own else visible
+
+
+def _logo_prefetch() -> Prefetch:
+    return Prefetch(
+        "attachments",
+        queryset=Attachment.objects.filter(purpose=LOGO_PURPOSE).order_by("-created_at"),
+        to_attr="logo_attachments",
+    )
+
+
+def _capabilities_prefetch() -> Prefetch:
+    return Prefetch(
+        "capabilities",
+        queryset=Capability.objects.order_by("dimension", "position", "slug"),
+        to_attr="capability_list",
+    )
+
+
+def _detail_prefetches(audience: Audience, own_ids: Iterable[int]) -> list[Prefetch]:
+    """Prefetches for the member-only fields; reference clients are cut to what the viewer
+    may see, so a private or former member never leaks through someone's client list."""
+    return [
+        Prefetch(
+            "reference_clients",
+            queryset=Organization.objects.filter(
+                organization_visible_q(audience, own_ids=own_ids)
+            ).order_by("legal_name"),
+            to_attr="visible_reference_clients",
+        ),
+        Prefetch(
+            "memberships",
+            queryset=OrganizationMember.objects.select_related("user").order_by(
+                "role", "user__full_name", "user__email"
+            ),
+            to_attr="team",
+        ),
+    ]
+
+
+def organization_logo(organization: Organization) -> Attachment | None:
+    """The current logo of an organization fetched by these selectors (no query)."""
+    logos = getattr(organization, "logo_attachments", None)
+    if logos is None:
+        logos = list(
+            Attachment.objects.filter(organization=organization, purpose=LOGO_PURPOSE).order_by(
+                "-created_at"
+            )[:1]
+        )
+    return logos[0] if logos else None
+
+
+def organization_directory_queryset(
+    *, audience: Audience, own_ids: Iterable[int] = (), with_details: bool | None = None
+) -> QuerySet[Organization]:
+    """Active members the audience may see, ready to display (capabilities and logo prefetched).
+
+    The directory lists active members only, for everyone: applicants, suspended and lapsed
+    organizations are reached through their profile (own people, staff) or the admin.
+    ``with_details`` (default: the audience is a member or staff) also prefetches the
+    member-only fields.
+    """
+    queryset = Organization.objects.filter(membership_status=Organization.MembershipStatus.ACTIVE)
+    if audience < Audience.MEMBER:
+        queryset = queryset.filter(is_public=True)
+    prefetches: list[Any] = [_capabilities_prefetch(), _logo_prefetch()]
+    if with_details if with_details is not None else audience >= Audience.MEMBER:
+        prefetches += _detail_prefetches(audience, own_ids)
+    return queryset.prefetch_related(*prefetches).order_by("legal_name", "pk")
+
+
+def organization_profile_queryset(
+    *, audience: Audience, own_ids: Iterable[int] = (), with_details: bool = True
+) -> QuerySet[Organization]:
+    """Every organization whose profile the audience may open (the directory plus one's own
+    organizations in any status; everything for staff), ready to display."""
+    prefetches: list[Any] = [_capabilities_prefetch(), _logo_prefetch()]
+    if with_details:
+        prefetches += _detail_prefetches(audience, own_ids)
+    return (
+        Organization.objects.filter(organization_visible_q(audience, own_ids=own_ids))
+        .prefetch_related(*prefetches)
+        .order_by("legal_name", "pk")
+    )
+
+
+def organization_list_for_directory(*, user: Any) -> QuerySet[Organization]:
+    """The directory as ``user`` sees it (see :func:`organization_directory_queryset`)."""
+    return organization_directory_queryset(
+        audience=directory_audience(user), own_ids=organization_ids_of_user(user)
+    )
+
+
+def organization_get_for_user(*, user: Any, organization_id: int) -> Organization:
+    """A profile ``user`` may see, with ``show_details`` set; ``Http404`` otherwise (missing
+    and hidden look the same)."""
+    audience = directory_audience(user)
+    own_ids = organization_ids_of_user(user)
+    organization = (
+        Organization.objects.filter(organization_visible_q(audience, own_ids=own_ids))
+        .prefetch_related(_capabilities_prefetch(), _logo_prefetch())
+        .filter(pk=organization_id)
+        .first()
+    )
+    own = organization_id in own_ids
+    if organization is None or not organization_visible_to(audience, organization, own=own):
+        raise Http404
+    show_details = organization_details_visible_to(audience, organization, own=own)
+    if show_details:
+        prefetch_related_objects([organization], *_detail_prefetches(audience, own_ids))
+    organization.show_details = show_details  # type: ignore[attr-defined]
+    return organization
+
+
+def organization_get_for_edit(*, user: Any, organization_id: int) -> Organization:
+    """An organization ``user`` may edit: ``Http404`` if they may not even see it,
+    ``PermissionDenied`` if they see it but may not edit it."""
+    organization = organization_get_for_user(user=user, organization_id=organization_id)
+    if not can_edit_organization(user, organization):
+        raise PermissionDenied
+    return organization
+
+
+def capabilities_by_dimension(
+    organization: Organization,
+) -> dict[str, list[Capability]]:
+    """An organization's capabilities grouped by dimension (value chain, service area,
+    commodity), from the prefetched list."""
+    grouped: dict[str, list[Capability]] = {d: [] for d in Capability.Dimension.values}
+    capabilities = getattr(organization, "capability_list", None)
+    if capabilities is None:
+        capabilities = list(organization.capabilities.order_by("dimension", "position", "slug"))
+    for capability in capabilities:
+        grouped.setdefault(capability.dimension, []).append(capability)
+    return grouped
+
+
+def capability_choices(*dimensions: str) -> QuerySet[Capability]:
+    """Active taxonomy terms of the given dimensions, in display order."""
+    return Capability.objects.filter(dimension__in=dimensions, is_active=True).order_by(
+        "dimension", "position", "slug"
+    )
+
+
+def reference_client_choices(*, exclude_id: int | None = None) -> QuerySet[Organization]:
+    """Organizations that can be named as reference clients: active members of the cluster."""
+    queryset = Organization.objects.filter(
+        membership_status=Organization.MembershipStatus.ACTIVE
+    ).order_by("legal_name")
+    if exclude_id is not None:
+        queryset = queryset.exclude(pk=exclude_id)
+    return queryset

@@ -1,0 +1,674 @@
+"""Membership of the cluster: applications, the secretariat's decisions, join requests,
+suspension, reinstatement and lapse.
+
+State of an organization's membership (``Organization.membership_status``)::
+
+    none ──submit──▶ applicant ──approve──▶ active ──suspend──▶ suspended
+      ▲                 │                     │  ▲                 │
+      └──reject/withdraw┘ (lapsed if it was   │  └────reinstate────┤
+                           a member before)   └──lapse──▶ lapsed ◀─┘
+    lapsed ──submit──▶ applicant (a lapsed organization applies again)
+
+State of a ``MembershipApplication``::
+
+    submitted ──request_info──▶ info_requested ──respond──▶ submitted
+    submitted | info_requested ──approve / reject / withdraw──▶ approved / rejected / withdrawn
+
+Every service locks the rows it changes (``select_for_update``) and re-checks the state after
+the lock, so two members of staff deciding at once cannot both win. A refused transition raises
+``ValidationError`` with a translated message and changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cluster_portal.audit.services import audit_decision
+from notifications.services import notify
+
+from .. import permissions
+from ..models import (
+    JoinRequest,
+    MembershipApplication,
+    Organization,
+    OrganizationMember,
+    User,
+)
+from ._effects import staff_recipients
+
+Status = MembershipApplication.Status
+OrgStatus = Organization.MembershipStatus
+
+#: Organization fields a person fills in when applying for a new organization.
+APPLICATION_ORGANIZATION_FIELDS = (
+    "legal_name",
+    "trade_name",
+    "ruc",
+    "kind",
+    "mining_scale",
+    "government_level",
+    "region",
+    "city",
+    "website",
+)
+
+#: Length of ``Organization.membership_status_reason``.
+REASON_MAX_LENGTH = 300
+
+#: Membership states from which an organization may (re-)apply.
+CAN_APPLY_FROM = (OrgStatus.NONE, OrgStatus.LAPSED)
+
+
+def _team_url(organization: Organization) -> str:
+    return reverse("members:team", kwargs={"organization_id": organization.pk})
+
+
+def _staff_application_url(application: MembershipApplication) -> str:
+    return reverse("members_staff:application_detail", kwargs={"application_id": application.pk})
+
+
+def _require_staff(actor: User) -> None:
+    if not permissions.can_decide_membership(actor):
+        raise PermissionDenied(_("Only the secretariat can decide on memberships."))
+
+
+def _lock_application(application: MembershipApplication) -> MembershipApplication:
+    return MembershipApplication.objects.select_for_update().get(pk=application.pk)
+
+
+def _lock_organization(organization: Organization) -> Organization:
+    return Organization.objects.select_for_update().get(pk=organization.pk)
+
+
+def _require_open(application: MembershipApplication, *allowed: str) -> None:
+    if application.status not in allowed:
+        raise ValidationError(
+            _("This application is %(status)s: it can no longer be changed this way.")
+            % {"status": application.get_status_display().lower()},
+            code="invalid_transition",
+        )
+
+
+def _organization_members(organization: Organization) -> list[User]:
+    return [m.user for m in organization.memberships.select_related("user")]
+
+
+def _organization_admins(organization: Organization) -> list[User]:
+    return [
+        m.user
+        for m in organization.memberships.filter(role=OrganizationMember.Role.ADMIN).select_related(
+            "user"
+        )
+    ]
+
+
+def _application_context(application: MembershipApplication) -> dict[str, Any]:
+    return {
+        "organization": application.organization.display_name,
+        "organization_id": application.organization_id,
+        "application_id": application.pk,
+        "status": application.status,
+        "message": application.decision_message,
+    }
+
+
+# --- Applications ------------------------------------------------------------------------------
+
+
+def _submit(*, actor: User, organization: Organization, motivation: str) -> MembershipApplication:
+    motivation = (motivation or "").strip()
+    if not motivation:
+        raise ValidationError(
+            {"motivation": _("Tell the secretariat why your organization wants to join.")}
+        )
+    if organization.membership_status not in CAN_APPLY_FROM:
+        raise ValidationError(
+            _("%(organization)s is already %(status)s: it cannot apply again now.")
+            % {
+                "organization": organization.display_name,
+                "status": organization.get_membership_status_display().lower(),
+            },
+            code="invalid_transition",
+        )
+    application = MembershipApplication(
+        organization=organization, applicant=actor, motivation=motivation
+    )
+    application.full_clean()
+    application.save()
+    organization.membership_status = OrgStatus.APPLICANT
+    organization.membership_status_reason = ""
+    organization.save(update_fields=["membership_status", "membership_status_reason", "updated_at"])
+    audit_decision(actor=actor, action="membership_application.submit", target=application)
+    notify(
+        recipients=staff_recipients(),
+        event="members.application_submitted",
+        context=_application_context(application),
+        actor=actor,
+        url=_staff_application_url(application),
+    )
+    return application
+
+
+@transaction.atomic
+def membership_application_submit(
+    *,
+    actor: User,
+    organization_data: dict[str, Any],
+    motivation: str,
+) -> MembershipApplication:
+    """Register a new organization and apply for its membership of the cluster.
+
+    Preconditions: ``actor`` is logged in; ``organization_data`` holds the fields of
+    ``APPLICATION_ORGANIZATION_FIELDS`` and passes the model's validation (RUC format, check
+    digit and uniqueness included). The organization is created with status *applicant*,
+    ``actor`` becomes its admin, and the secretariat is notified (in-app + outbox email, in
+    this transaction).
+    """
+    unknown = set(organization_data) - set(APPLICATION_ORGANIZATION_FIELDS)
+    if unknown:
+        raise ValueError(f"Unexpected organization fields: {sorted(unknown)}")
+    organization = Organization(
+        **organization_data,
+        created_by=actor,
+        membership_status=OrgStatus.NONE,
+        is_public=True,
+    )
+    organization.full_clean()
+    try:
+        # A savepoint, so that losing a race on the RUC is a validation error, not a 500.
+        with transaction.atomic():
+            organization.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"ruc": _("An organization with this RUC is already registered.")}, code="unique"
+        ) from None
+    member = OrganizationMember(
+        organization=organization, user=actor, role=OrganizationMember.Role.ADMIN
+    )
+    member.full_clean()
+    member.save()
+    return _submit(actor=actor, organization=organization, motivation=motivation)
+
+
+@transaction.atomic
+def membership_application_resubmit(
+    *, actor: User, organization: Organization, motivation: str
+) -> MembershipApplication:
+    """Apply again for an existing organization that is not (or no longer) a member.
+
+    Preconditions: ``actor`` is an admin of ``organization``; its status is *none* (never a
+    member, or a previous application was rejected/withdrawn) or *lapsed*.
+    """
+    organization = _lock_organization(organization)
+    if not permissions.can_apply_for_organization(actor, organization):
+        raise PermissionDenied(_("Only an admin of the organization can apply for it."))
+    return _submit(actor=actor, organization=organization, motivation=motivation)
+
+
+def _close_organization_application(organization: Organization) -> None:
+    """After a rejection or withdrawal, the organization is back where it was before applying."""
+    organization.membership_status = (
+        OrgStatus.LAPSED if organization.member_since else OrgStatus.NONE
+    )
+    organization.save(update_fields=["membership_status", "updated_at"])
+
+
+@transaction.atomic
+def membership_application_approve(
+    *, actor: User, application: MembershipApplication, message: str = ""
+) -> MembershipApplication:
+    """The secretariat admits the organization: it becomes an active member from today.
+
+    Preconditions: ``actor`` is staff; the application is open (submitted or information
+    requested). Notifies the organization's people.
+    """
+    _require_staff(actor)
+    application = _lock_application(application)
+    _require_open(application, *MembershipApplication.OPEN_STATUSES)
+    organization = _lock_organization(application.organization)
+    previous_status = organization.membership_status
+    now = timezone.now()
+    application.status = Status.APPROVED
+    application.decision_message = (message or "").strip()
+    application.decided_by = actor
+    application.decided_at = now
+    application.save(
+        update_fields=["status", "decision_message", "decided_by", "decided_at", "updated_at"]
+    )
+    organization.membership_status = OrgStatus.ACTIVE
+    organization.member_since = timezone.localdate(now)
+    organization.membership_status_reason = ""
+    organization.save(
+        update_fields=[
+            "membership_status",
+            "member_since",
+            "membership_status_reason",
+            "updated_at",
+        ]
+    )
+    application.organization = organization
+    audit_decision(
+        actor=actor,
+        action="membership_application.approve",
+        target=application,
+        changes={"membership_status": (previous_status, OrgStatus.ACTIVE)},
+        reason=application.decision_message,
+    )
+    notify(
+        recipients=_organization_members(organization),
+        event="members.application_approved",
+        context=_application_context(application),
+        actor=actor,
+        url=_team_url(organization),
+    )
+    return application
+
+
+@transaction.atomic
+def membership_application_reject(
+    *, actor: User, application: MembershipApplication, reason: str
+) -> MembershipApplication:
+    """The secretariat turns the application down; the reason is shown to the applicant.
+
+    Preconditions: ``actor`` is staff; the application is open; ``reason`` is not blank.
+    """
+    _require_staff(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the applicant the reason for the rejection.")})
+    application = _lock_application(application)
+    _require_open(application, *MembershipApplication.OPEN_STATUSES)
+    organization = _lock_organization(application.organization)
+    application.status = Status.REJECTED
+    application.decision_message = reason
+    application.decided_by = actor
+    application.decided_at = timezone.now()
+    application.save(
+        update_fields=["status", "decision_message", "decided_by", "decided_at", "updated_at"]
+    )
+    _close_organization_application(organization)
+    application.organization = organization
+    audit_decision(
+        actor=actor, action="membership_application.reject", target=application, reason=reason
+    )
+    notify(
+        recipients=_organization_admins(organization),
+        event="members.application_rejected",
+        context=_application_context(application),
+        actor=actor,
+        url=_team_url(organization),
+    )
+    return application
+
+
+@transaction.atomic
+def membership_application_request_info(
+    *, actor: User, application: MembershipApplication, message: str
+) -> MembershipApplication:
+    """The secretariat asks the applicant for more information before deciding.
+
+    Preconditions: ``actor`` is staff; the application is *submitted* (an earlier request
+    has been answered); ``message`` is not blank.
+    """
+    _require_staff(actor)
+    message = (message or "").strip()
+    if not message:
+        raise ValidationError({"message": _("Say which information the applicant should add.")})
+    application = _lock_application(application)
+    _require_open(application, Status.SUBMITTED)
+    application.status = Status.INFO_REQUESTED
+    application.decision_message = message
+    application.applicant_response = ""
+    application.decided_by = actor
+    application.decided_at = timezone.now()
+    application.save(
+        update_fields=[
+            "status",
+            "decision_message",
+            "applicant_response",
+            "decided_by",
+            "decided_at",
+            "updated_at",
+        ]
+    )
+    audit_decision(
+        actor=actor,
+        action="membership_application.request_info",
+        target=application,
+        reason=message,
+    )
+    notify(
+        recipients=_organization_admins(application.organization),
+        event="members.application_info_requested",
+        context=_application_context(application),
+        actor=actor,
+        url=_team_url(application.organization),
+    )
+    return application
+
+
+@transaction.atomic
+def membership_application_respond(
+    *, actor: User, application: MembershipApplication, response: str
+) -> MembershipApplication:
+    """The applicant answers the secretariat's request; the application is *submitted* again.
+
+    Preconditions: ``actor`` is an admin of the organization; the application's status is
+    *information requested*; ``response`` is not blank. The secretariat is notified.
+    """
+    response = (response or "").strip()
+    if not response:
+        raise ValidationError({"response": _("Write your answer to the secretariat.")})
+    application = _lock_application(application)
+    if not permissions.can_act_on_application(actor, application):
+        raise PermissionDenied(_("Only an admin of the organization can answer."))
+    _require_open(application, Status.INFO_REQUESTED)
+    application.status = Status.SUBMITTED
+    application.applicant_response = response
+    application.save(update_fields=["status", "applicant_response", "updated_at"])
+    audit_decision(actor=actor, action="membership_application.respond", target=application)
+    notify(
+        recipients=staff_recipients(),
+        event="members.application_responded",
+        context={**_application_context(application), "response": response},
+        actor=actor,
+        url=_staff_application_url(application),
+    )
+    return application
+
+
+@transaction.atomic
+def membership_application_withdraw(
+    *, actor: User, application: MembershipApplication
+) -> MembershipApplication:
+    """The applicant withdraws an open application.
+
+    Preconditions: ``actor`` is an admin of the organization; the application is open.
+    """
+    application = _lock_application(application)
+    if not permissions.can_act_on_application(actor, application):
+        raise PermissionDenied(_("Only an admin of the organization can withdraw it."))
+    _require_open(application, *MembershipApplication.OPEN_STATUSES)
+    organization = _lock_organization(application.organization)
+    application.status = Status.WITHDRAWN
+    application.save(update_fields=["status", "updated_at"])
+    _close_organization_application(organization)
+    application.organization = organization
+    audit_decision(actor=actor, action="membership_application.withdraw", target=application)
+    return application
+
+
+# --- Suspension, reinstatement, lapse ----------------------------------------------------------
+
+
+def _change_organization_status(
+    *,
+    actor: User,
+    organization: Organization,
+    allowed_from: tuple[str, ...],
+    new_status: str,
+    reason: str,
+    reason_required: bool,
+    action: str,
+    event: str,
+) -> Organization:
+    _require_staff(actor)
+    reason = (reason or "").strip()
+    if reason_required and not reason:
+        raise ValidationError({"reason": _("Give the reason; the organization will see it.")})
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError({"reason": _("Keep the reason under 300 characters.")})
+    organization = _lock_organization(organization)
+    if organization.membership_status not in allowed_from:
+        raise ValidationError(
+            _("%(organization)s is %(status)s: this change is not possible.")
+            % {
+                "organization": organization.display_name,
+                "status": organization.get_membership_status_display().lower(),
+            },
+            code="invalid_transition",
+        )
+    previous = organization.membership_status
+    organization.membership_status = new_status
+    organization.membership_status_reason = reason
+    fields = ["membership_status", "membership_status_reason", "updated_at"]
+    if new_status == OrgStatus.ACTIVE and organization.member_since is None:
+        organization.member_since = timezone.localdate()
+        fields.append("member_since")
+    organization.save(update_fields=fields)
+    audit_decision(
+        actor=actor,
+        action=action,
+        target=organization,
+        changes={"membership_status": (previous, new_status)},
+        reason=reason,
+    )
+    notify(
+        recipients=_organization_members(organization),
+        event=event,
+        context={
+            "organization": organization.display_name,
+            "organization_id": organization.pk,
+            "reason": reason,
+        },
+        actor=actor,
+        url=_team_url(organization),
+    )
+    return organization
+
+
+@transaction.atomic
+def organization_suspend(*, actor: User, organization: Organization, reason: str) -> Organization:
+    """Suspend an active member: its people lose member-only features until reinstated.
+
+    Preconditions: ``actor`` is staff; the organization is *active*; ``reason`` is not blank.
+    """
+    return _change_organization_status(
+        actor=actor,
+        organization=organization,
+        allowed_from=(OrgStatus.ACTIVE,),
+        new_status=OrgStatus.SUSPENDED,
+        reason=reason,
+        reason_required=True,
+        action="organization.suspend",
+        event="members.organization_suspended",
+    )
+
+
+@transaction.atomic
+def organization_reinstate(
+    *, actor: User, organization: Organization, reason: str = ""
+) -> Organization:
+    """Give a suspended or lapsed organization its active membership back.
+
+    Preconditions: ``actor`` is staff; the organization is *suspended* or *lapsed*.
+    ``member_since`` is kept: membership continues.
+    """
+    return _change_organization_status(
+        actor=actor,
+        organization=organization,
+        allowed_from=(OrgStatus.SUSPENDED, OrgStatus.LAPSED),
+        new_status=OrgStatus.ACTIVE,
+        reason=reason,
+        reason_required=False,
+        action="organization.reinstate",
+        event="members.organization_reinstated",
+    )
+
+
+@transaction.atomic
+def organization_lapse(*, actor: User, organization: Organization, reason: str) -> Organization:
+    """End an organization's membership (for example dues unpaid or it asked to leave).
+
+    Preconditions: ``actor`` is staff; the organization is *active* or *suspended*; ``reason``
+    is not blank. The organization may apply again later.
+    """
+    return _change_organization_status(
+        actor=actor,
+        organization=organization,
+        allowed_from=(OrgStatus.ACTIVE, OrgStatus.SUSPENDED),
+        new_status=OrgStatus.LAPSED,
+        reason=reason,
+        reason_required=True,
+        action="organization.lapse",
+        event="members.organization_lapsed",
+    )
+
+
+# --- Join requests -----------------------------------------------------------------------------
+
+
+def _join_request_context(join_request: JoinRequest) -> dict[str, Any]:
+    return {
+        "organization": join_request.organization.display_name,
+        "organization_id": join_request.organization_id,
+        "person": str(join_request.user),
+        "person_email": join_request.user.email,
+        "message": join_request.message,
+    }
+
+
+@transaction.atomic
+def join_request_create(
+    *, actor: User, organization: Organization, message: str = ""
+) -> JoinRequest:
+    """A signed-up person asks to join an existing organization; its admins decide.
+
+    Preconditions: ``actor`` does not belong to the organization and has no pending request
+    for it; the organization has at least one admin to decide. Notifies the admins.
+    """
+    organization = _lock_organization(organization)
+    if OrganizationMember.objects.filter(organization=organization, user=actor).exists():
+        raise ValidationError(
+            _("You already belong to %(organization)s.")
+            % {"organization": organization.display_name},
+            code="already_member",
+        )
+    if JoinRequest.objects.filter(
+        organization=organization, user=actor, status=JoinRequest.Status.PENDING
+    ).exists():
+        raise ValidationError(
+            _("You have already asked to join %(organization)s; its admins have not decided yet.")
+            % {"organization": organization.display_name},
+            code="duplicate",
+        )
+    admins = _organization_admins(organization)
+    if not admins:
+        raise ValidationError(
+            _("%(organization)s has no admin who could accept you; contact the secretariat.")
+            % {"organization": organization.display_name},
+            code="no_admin",
+        )
+    join_request = JoinRequest(organization=organization, user=actor, message=message.strip())
+    join_request.full_clean()
+    join_request.save()
+    audit_decision(actor=actor, action="join_request.create", target=join_request)
+    notify(
+        recipients=admins,
+        event="members.join_request_created",
+        context=_join_request_context(join_request),
+        actor=actor,
+        url=_team_url(organization),
+    )
+    return join_request
+
+
+def _lock_pending_join_request(join_request: JoinRequest) -> JoinRequest:
+    join_request = (
+        JoinRequest.objects.select_for_update()
+        .select_related("organization", "user")
+        .get(pk=join_request.pk)
+    )
+    if join_request.status != JoinRequest.Status.PENDING:
+        raise ValidationError(
+            _("This request has already been %(status)s.")
+            % {"status": join_request.get_status_display().lower()},
+            code="invalid_transition",
+        )
+    return join_request
+
+
+def _decide_join_request(
+    *, actor: User, join_request: JoinRequest, status: str, action: str, event: str
+) -> JoinRequest:
+    join_request.status = status
+    join_request.decided_by = actor
+    join_request.decided_at = timezone.now()
+    join_request.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_decision(actor=actor, action=action, target=join_request)
+    notify(
+        recipients=[join_request.user],
+        event=event,
+        context=_join_request_context(join_request),
+        actor=actor,
+        url=(
+            _team_url(join_request.organization)
+            if status == JoinRequest.Status.APPROVED
+            else reverse("members:membership_apply")
+        ),
+    )
+    return join_request
+
+
+@transaction.atomic
+def join_request_approve(*, actor: User, join_request: JoinRequest) -> JoinRequest:
+    """An organization admin accepts the person as a member (role *member*).
+
+    Preconditions: ``actor`` may add people to the organization (admin, organization not
+    suspended); the request is pending. Notifies the requester.
+    """
+    join_request = _lock_pending_join_request(join_request)
+    if not permissions.can_add_people(actor, join_request.organization):
+        raise PermissionDenied(_("Only an admin of the organization can accept people."))
+    OrganizationMember.objects.get_or_create(
+        organization=join_request.organization,
+        user=join_request.user,
+        defaults={"role": OrganizationMember.Role.MEMBER},
+    )
+    return _decide_join_request(
+        actor=actor,
+        join_request=join_request,
+        status=JoinRequest.Status.APPROVED,
+        action="join_request.approve",
+        event="members.join_request_approved",
+    )
+
+
+@transaction.atomic
+def join_request_reject(*, actor: User, join_request: JoinRequest) -> JoinRequest:
+    """An organization admin declines the request. Notifies the requester.
+
+    Preconditions: ``actor`` is an admin of the organization; the request is pending.
+    """
+    join_request = _lock_pending_join_request(join_request)
+    if not permissions.can_manage_team(actor, join_request.organization):
+        raise PermissionDenied(_("Only an admin of the organization can decline requests."))
+    return _decide_join_request(
+        actor=actor,
+        join_request=join_request,
+        status=JoinRequest.Status.REJECTED,
+        action="join_request.reject",
+        event="members.join_request_rejected",
+    )
+
+
+@transaction.atomic
+def join_request_cancel(*, actor: User, join_request: JoinRequest) -> JoinRequest:
+    """The requester takes back a pending request.
+
+    Preconditions: ``actor`` made the request; it is pending.
+    """
+    join_request = _lock_pending_join_request(join_request)
+    if join_request.user_id != actor.pk:
+        raise PermissionDenied(_("Only the person who asked can cancel the request."))
+    join_request.status = JoinRequest.Status.CANCELLED
+    join_request.decided_at = timezone.now()
+    join_request.save(update_fields=["status", "decided_at"])
+    audit_decision(actor=actor, action="join_request.cancel", target=join_request)
+    return join_request

@@ -1,0 +1,307 @@
+"""My organization: membership status, the application, the team, invitations and join requests.
+
+Every page reads the organization through ``selectors.team_get_for_user`` (404 for people
+outside it; staff may look, read-only) and every action goes through a service that checks the
+role again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ..forms_membership import (
+    ApplicationResponseForm,
+    InvitationForm,
+    MotivationForm,
+    RoleForm,
+    add_service_error,
+)
+from ..models import MembershipApplication, OrganizationMember
+from ..selectors import membership as selectors
+from ..selectors.membership import TeamAccess
+from ..services import membership as membership_services
+from ..services import team as services
+from .membership import AuthenticatedRequest
+
+SUSPENDED_NO_NEW_PEOPLE = gettext_lazy(
+    "While the membership is suspended, no one can be added to the organization."
+)
+
+#: HTTP status of the page explaining why an invitation link cannot be used.
+INVITATION_ERROR_STATUS = {
+    "invalid": 404,
+    "revoked": 410,
+    "used": 410,
+    "expired": 410,
+    "wrong_email": 403,
+    "already_member": 409,
+}
+
+#: The organization last opened on the team page, to come back to from "My organization".
+CURRENT_ORGANIZATION_SESSION_KEY = "members_current_organization"
+
+
+def _error_message(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _team_redirect(organization_id: int) -> HttpResponse:
+    return redirect("members:team", organization_id=organization_id)
+
+
+@login_required
+@require_http_methods(["GET"])
+def my_organization(request: AuthenticatedRequest) -> HttpResponse:
+    """Send the person to their organization's page (the last one they opened, else the first);
+    without an organization, to the page where they apply or ask to join."""
+    memberships = list(selectors.memberships_of_user(user=request.user))
+    if not memberships:
+        messages.info(
+            request,
+            _(
+                "You do not belong to an organization yet. Apply for membership for your "
+                "organization, or ask to join one that is already registered."
+            ),
+        )
+        return redirect("members:membership_apply")
+    ids = [m.organization_id for m in memberships]
+    current = request.session.get(CURRENT_ORGANIZATION_SESSION_KEY)
+    return _team_redirect(current if current in ids else ids[0])
+
+
+def _render_team(
+    request: AuthenticatedRequest,
+    access: TeamAccess,
+    *,
+    invitation_form: InvitationForm | None = None,
+) -> HttpResponse:
+    organization = access.organization
+    application = selectors.membership_application_latest(organization=organization)
+    show_admin_lists = access.is_admin or access.is_staff
+    members = list(selectors.team_members(organization=organization))
+    context: dict[str, Any] = {
+        "access": access,
+        "organization": organization,
+        "memberships": (
+            list(selectors.memberships_of_user(user=request.user)) if access.membership else []
+        ),
+        "application": application,
+        "members": members,
+        "admin_count": sum(1 for m in members if m.role == OrganizationMember.Role.ADMIN),
+        "invitations": (
+            list(selectors.team_open_invitations(organization=organization))
+            if show_admin_lists
+            else []
+        ),
+        "join_requests": (
+            list(selectors.team_pending_join_requests(organization=organization))
+            if show_admin_lists
+            else []
+        ),
+        "invitation_form": invitation_form or InvitationForm(),
+        "response_form": ApplicationResponseForm(),
+        "motivation_form": MotivationForm(),
+        "role_choices": OrganizationMember.Role.choices,
+        "invitation_days": services.invitation_days(),
+        "now": timezone.now(),
+        "can_respond": bool(
+            access.is_admin
+            and application
+            and application.status == MembershipApplication.Status.INFO_REQUESTED
+        ),
+        "can_withdraw": bool(access.is_admin and application and application.is_open),
+    }
+    return render(request, "members/team/team.html", context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def team(request: AuthenticatedRequest, organization_id: int) -> HttpResponse:
+    access = selectors.team_get_for_user(user=request.user, organization_id=organization_id)
+    if access.membership is not None:
+        request.session[CURRENT_ORGANIZATION_SESSION_KEY] = organization_id
+    return _render_team(request, access)
+
+
+@login_required
+@require_POST
+def invitation_create(request: AuthenticatedRequest, organization_id: int) -> HttpResponse:
+    access = selectors.team_get_for_admin(user=request.user, organization_id=organization_id)
+    if not access.can_add_people:
+        messages.error(request, SUSPENDED_NO_NEW_PEOPLE)
+        return _team_redirect(organization_id)
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            issued = services.invitation_create(
+                actor=request.user,
+                organization=access.organization,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("An invitation has been sent to %(email)s. The link works for %(days)d days.")
+                % {"email": issued.invitation.email, "days": services.invitation_days()},
+            )
+            return _team_redirect(organization_id)
+    return _render_team(request, access, invitation_form=form)
+
+
+@login_required
+@require_POST
+def invitation_revoke(
+    request: AuthenticatedRequest, organization_id: int, invitation_id: int
+) -> HttpResponse:
+    access = selectors.team_get_for_admin(user=request.user, organization_id=organization_id)
+    invitation = selectors.team_invitation_get(access=access, invitation_id=invitation_id)
+    try:
+        services.invitation_revoke(actor=request.user, invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, _error_message(error))
+    else:
+        messages.success(
+            request,
+            _("The invitation to %(email)s has been revoked.") % {"email": invitation.email},
+        )
+    return _team_redirect(organization_id)
+
+
+@login_required
+@require_POST
+def member_change_role(
+    request: AuthenticatedRequest, organization_id: int, member_id: int
+) -> HttpResponse:
+    access = selectors.team_get_for_admin(user=request.user, organization_id=organization_id)
+    member = selectors.team_member_get(access=access, member_id=member_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid role."))
+        return _team_redirect(organization_id)
+    try:
+        member = services.member_change_role(
+            actor=request.user, member=member, role=form.cleaned_data["role"]
+        )
+    except ValidationError as error:
+        messages.error(request, _error_message(error))
+    else:
+        messages.success(
+            request,
+            _("%(person)s is now %(role)s.")
+            % {"person": member.user, "role": member.get_role_display().lower()},
+        )
+    return _team_redirect(organization_id)
+
+
+@login_required
+@require_POST
+def member_remove(
+    request: AuthenticatedRequest, organization_id: int, member_id: int
+) -> HttpResponse:
+    access = selectors.team_get_for_admin(user=request.user, organization_id=organization_id)
+    member = selectors.team_member_get(access=access, member_id=member_id)
+    if member.user_id == request.user.pk:
+        messages.error(request, _("To leave the organization yourself, use “Leave”."))
+        return _team_redirect(organization_id)
+    try:
+        services.member_remove(actor=request.user, member=member)
+    except ValidationError as error:
+        messages.error(request, _error_message(error))
+    else:
+        messages.success(
+            request,
+            _("%(person)s has been removed from the organization.") % {"person": member.user},
+        )
+    return _team_redirect(organization_id)
+
+
+@login_required
+@require_POST
+def member_leave(request: AuthenticatedRequest, organization_id: int) -> HttpResponse:
+    access = selectors.team_get_for_user(user=request.user, organization_id=organization_id)
+    if access.membership is None:
+        # Staff looking at a team they do not belong to.
+        messages.error(request, _("You do not belong to this organization."))
+        return _team_redirect(organization_id)
+    try:
+        services.member_leave(actor=request.user, organization=access.organization)
+    except ValidationError as error:
+        messages.error(request, _error_message(error))
+        return _team_redirect(organization_id)
+    request.session.pop(CURRENT_ORGANIZATION_SESSION_KEY, None)
+    messages.success(
+        request,
+        _("You have left %(organization)s.") % {"organization": access.organization.display_name},
+    )
+    return redirect("members:my_organization")
+
+
+@login_required
+@require_POST
+def join_request_decide(
+    request: AuthenticatedRequest, organization_id: int, join_request_id: int, decision: str
+) -> HttpResponse:
+    access = selectors.team_get_for_admin(user=request.user, organization_id=organization_id)
+    join_request = selectors.team_join_request_get(access=access, join_request_id=join_request_id)
+    if decision == "approve" and not access.can_add_people:
+        messages.error(request, SUSPENDED_NO_NEW_PEOPLE)
+        return _team_redirect(organization_id)
+    service = (
+        membership_services.join_request_approve
+        if decision == "approve"
+        else membership_services.join_request_reject
+    )
+    try:
+        service(actor=request.user, join_request=join_request)
+    except ValidationError as error:
+        messages.error(request, _error_message(error))
+    else:
+        if decision == "approve":
+            text = _("%(person)s has joined the organization.")
+        else:
+            text = _("The request of %(person)s has been declined.")
+        messages.success(request, text % {"person": join_request.user})
+    return _team_redirect(organization_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: AuthenticatedRequest, token: str) -> HttpResponse:
+    """Open an invitation link: see what it is for, then accept it.
+
+    Any problem (unknown, revoked, used or expired link, another person's address, already in
+    the organization) shows a page that says so; nothing changes.
+    """
+    invitation = services.invitation_find(token)
+    try:
+        services.invitation_check_usable(invitation=invitation, user=request.user)
+        if request.method == "POST":
+            member = services.invitation_accept(actor=request.user, token=token)
+    except services.InvitationError as error:
+        return render(
+            request,
+            "members/team/invitation_invalid.html",
+            {"error": _error_message(error), "code": error.code, "invitation": invitation},
+            status=INVITATION_ERROR_STATUS.get(error.code or "", 400),
+        )
+    if request.method == "POST":
+        request.session[CURRENT_ORGANIZATION_SESSION_KEY] = member.organization_id
+        messages.success(
+            request,
+            _("Welcome to %(organization)s!") % {"organization": member.organization.display_name},
+        )
+        return _team_redirect(member.organization_id)
+    return render(request, "members/team/invitation_accept.html", {"invitation": invitation})

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Notification, NotificationPreference, OutboxEmail
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("title", "recipient", "event", "category", "created_at", "read_at")
+    list_filter = ("category", "event", ("read_at", admin.EmptyFieldListFilter))
+    search_fields = ("title", "recipient__email", "event")
+    date_hierarchy = "created_at"
+    list_select_related = ("recipient",)
+    raw_id_fields = ("recipient", "actor")
+    # Rendered at creation in the recipient's language: a record, not something to edit.
+    readonly_fields = (
+        "recipient",
+        "actor",
+        "event",
+        "category",
+        "title",
+        "body",
+        "url",
+        "created_at",
+        "idempotency_key",
+    )
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(admin.ModelAdmin):
+    list_display = (
+        "subject",
+        "to_email",
+        "event",
+        "frequency",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "created_at",
+    )
+    list_filter = ("status", "frequency", "category", "event", "language")
+    search_fields = ("to_email", "subject", "idempotency_key")
+    date_hierarchy = "created_at"
+    list_select_related = ("recipient",)
+    raw_id_fields = ("recipient", "digest")
+    actions = ("retry_now",)
+    readonly_fields = (
+        "recipient",
+        "to_email",
+        "event",
+        "category",
+        "frequency",
+        "language",
+        "subject",
+        "body_text",
+        "body_html",
+        "url",
+        "headers",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "claimed_at",
+        "sent_at",
+        "last_error",
+        "digest",
+        "idempotency_key",
+        "created_at",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description=_("Retry now (failed or waiting emails)"))
+    def retry_now(self, request: HttpRequest, queryset: QuerySet[OutboxEmail]) -> None:
+        # The sweep (every minute) sends them; no broker call from the admin request.
+        count = queryset.filter(
+            status__in=[OutboxEmail.Status.FAILED, OutboxEmail.Status.PENDING],
+            frequency="immediate",
+        ).update(status=OutboxEmail.Status.PENDING, attempts=0, next_attempt_at=timezone.now())
+        self.message_user(
+            request, _("%(count)d emails will be sent again.") % {"count": count}, messages.SUCCESS
+        )
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "category", "frequency")
+    list_filter = ("category", "frequency")
+    search_fields = ("user__email",)
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)

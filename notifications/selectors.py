@@ -1,0 +1,53 @@
+"""Reads of the notifications app (permission-scoped where a user asks)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from .events import Category, Frequency, configurable_categories
+from .models import Notification, NotificationPreference
+from .permissions import can_view_notification
+
+if TYPE_CHECKING:
+    from members.models import User
+
+
+def notifications_for_user(*, user: User) -> QuerySet[Notification]:
+    """The user's inbox, newest first (title and body are stored: no joins needed)."""
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
+
+
+def notification_get_for_user(*, user: User, notification_id: int) -> Notification:
+    """One notification of the user; Http404 for anyone else's (its existence is not revealed)."""
+    notification = Notification.objects.filter(pk=notification_id).first()
+    if notification is None or not can_view_notification(user, notification):
+        raise Http404
+    return notification
+
+
+def unread_count_for_user(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def frequencies_for_users(*, user_ids: list[int], category: Category) -> dict[int, str]:
+    """Email frequency for ``category`` per user id (one query; default when no row)."""
+    result = dict.fromkeys(user_ids, category.default_frequency)
+    if not category.configurable:
+        return dict.fromkeys(user_ids, Frequency.IMMEDIATE)
+    result.update(
+        NotificationPreference.objects.filter(
+            user_id__in=user_ids, category=category.code
+        ).values_list("user_id", "frequency")
+    )
+    return result
+
+
+def preferences_for_user(*, user: User) -> dict[str, str]:
+    """Frequency per configurable category code for the preferences form."""
+    stored = dict(
+        NotificationPreference.objects.filter(user=user).values_list("category", "frequency")
+    )
+    return {c.code: stored.get(c.code, c.default_frequency) for c in configurable_categories()}

@@ -1,0 +1,128 @@
+"""Account journeys in a real browser: sign up, verify, log in, set up two-factor authentication,
+see the recovery codes, log out; and a staff member without MFA sent to set it up."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from members.models import User
+from tests.members.factories import DEFAULT_PASSWORD, UserFactory, totp_code
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
+PASSWORD = "Cerro-Verde-Concentrator-7"
+
+
+def click_and_wait(page, locator) -> None:
+    """Click something that loads a new page and wait until that page is quiet.
+
+    Waiting for the navigation *and* for the page's background (HTMX) requests keeps the next
+    step from racing them on the live server's shared SQLite connection ("database is locked").
+    """
+    with page.expect_navigation():
+        locator.click()
+    page.wait_for_load_state("networkidle")
+
+
+def goto(page, url: str) -> None:
+    page.goto(url, wait_until="networkidle")
+
+
+def switch_to_english(page) -> None:
+    click_and_wait(page, page.get_by_role("button", name="EN").first)
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+def serious_accessibility_violations(page) -> list[str]:
+    # Injected through evaluate, not a <script> tag, so the page's CSP stays intact.
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def activate_totp(page) -> list[str]:
+    """On the TOTP activation page: read the secret, type the current code, return the codes."""
+    expect(page.get_by_role("img", name=re.compile("QR code"))).to_be_visible()
+    secret = page.get_by_test_id("totp-secret").inner_text().strip()
+    assert re.fullmatch(r"[A-Z2-7]{32}", secret)
+    page.get_by_label("Authenticator code").fill(totp_code(secret))
+    click_and_wait(page, page.get_by_role("button", name="Activate"))
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/recovery-codes/$"))
+    return page.locator("textarea#recovery_codes").input_value().split()
+
+
+def test_signup_verify_login_mfa_and_logout(page) -> None:
+    console_errors: list[str] = []
+    page.on("console", lambda msg: msg.type == "error" and console_errors.append(msg.text))
+
+    goto(page, "/accounts/signup/")
+    switch_to_english(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign Up")
+    assert serious_accessibility_violations(page) == []
+    page.fill("input[name=email]", "rosa.mamani@example.pe")
+    page.fill("input[name=password1]", PASSWORD)
+    page.fill("input[name=password2]", PASSWORD)
+    click_and_wait(page, page.get_by_role("button", name="Sign Up"))
+    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+
+    # The live server runs in this process: its emails land in Django's locmem outbox.
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["rosa.mamani@example.pe"]
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^/\s]+/)", mail.outbox[0].body)
+    assert link is not None
+    goto(page, link.group(1))
+    click_and_wait(page, page.get_by_role("button", name="Confirm"))
+    expect(page).to_have_url(re.compile(r"/accounts/login/$"))
+
+    page.fill("input[name=login]", "rosa.mamani@example.pe")
+    page.fill("input[name=password]", PASSWORD)
+    click_and_wait(page, page.get_by_role("button", name="Sign In"))
+    user_menu = page.get_by_role("button", name=re.compile("rosa.mamani"))
+    expect(user_menu).to_be_visible()
+
+    # Two-factor authentication from the user menu; allauth asks for the password once more.
+    user_menu.click()
+    click_and_wait(page, page.get_by_role("link", name="Two-factor authentication"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Two-Factor Authentication")
+    click_and_wait(page, page.get_by_role("main").get_by_role("link", name="Activate"))
+    page.fill("input[name=password]", PASSWORD)
+    click_and_wait(page, page.get_by_role("button", name="Confirm"))
+    expect(page.get_by_role("heading", name="Activate Authenticator App")).to_be_visible()
+    assert serious_accessibility_violations(page) == []
+
+    codes = activate_totp(page)
+    assert len(codes) == 10
+    user = User.objects.get(email="rosa.mamani@example.pe")
+    assert user.authenticator_set.filter(type="totp").exists()
+
+    user_menu.click()
+    click_and_wait(page, page.get_by_test_id("logout"))
+    expect(page.get_by_role("navigation").get_by_role("link", name="Log in")).to_be_visible()
+    assert console_errors == []
+
+
+def test_staff_without_mfa_opening_admin_is_sent_to_mfa_setup(page, login) -> None:
+    staff = UserFactory(is_staff=True, email="secretaria@example.pe")
+    goto(page, "/")
+    switch_to_english(page)
+    login(page, staff)
+
+    goto(page, "/admin/")
+    # Setting up MFA first confirms the password, then shows the authenticator app page.
+    expect(page).to_have_url(re.compile(r"/accounts/reauthenticate/"))
+    expect(
+        page.get_by_role("alert").filter(has_text="Staff areas require two-factor authentication.")
+    ).to_be_visible()
+    page.fill("input[name=password]", DEFAULT_PASSWORD)
+    click_and_wait(page, page.get_by_role("button", name="Confirm"))
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/totp/activate/$"))
+
+    activate_totp(page)
+    goto(page, "/admin/")
+    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()

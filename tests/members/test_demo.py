@@ -1,0 +1,99 @@
+"""The members demo dataset: realistic, valid and idempotent."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from cluster_portal.core.peru import SOUTHERN_REGIONS, Region
+from members import demo
+from members.models import (
+    Capability,
+    GoverningBody,
+    MembershipApplication,
+    Organization,
+    OrganizationMember,
+    Seat,
+    User,
+)
+from members.validators import validate_ruc
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            User,
+            Organization,
+            OrganizationMember,
+            GoverningBody,
+            Seat,
+            Capability,
+            MembershipApplication,
+            Organization.capabilities.through,
+            Organization.reference_clients.through,
+        )
+    }
+
+
+def test_seed_twice_leaves_the_same_data() -> None:
+    demo.seed(stdout=io.StringIO())
+    first = _counts()
+    demo.seed(stdout=io.StringIO())
+    assert _counts() == first
+    assert first["Organization"] >= 40
+
+
+def test_seed_demo_command_runs_members_demo() -> None:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "demo data: members ready" in out.getvalue()
+    assert Organization.objects.count() == len(demo.ORGANIZATIONS)
+
+
+def test_demo_covers_every_kind_and_region_with_valid_rucs() -> None:
+    demo.seed(stdout=io.StringIO())
+    organizations = list(Organization.objects.all())
+    for organization in organizations:
+        validate_ruc(organization.ruc)
+        organization.full_clean()
+    assert {o.kind for o in organizations} == set(Organization.Kind.values)
+    regions = {o.region for o in organizations}
+    assert set(SOUTHERN_REGIONS) <= regions
+    assert {Region.LIMA, Region.OUTSIDE_PERU} <= regions
+    scales = {o.mining_scale for o in organizations if o.kind == Organization.Kind.MINING_COMPANY}
+    assert scales == set(Organization.MiningScale.values)
+    statuses = {o.membership_status for o in organizations}
+    assert {"active", "applicant", "none", "suspended", "lapsed"} <= statuses
+    assert any(not o.is_public for o in organizations)
+    assert Organization.reference_clients.through.objects.exists()
+
+
+def test_demo_users_administer_their_organizations_and_governance_is_staffed() -> None:
+    demo.seed(stdout=io.StringIO())
+    admins = {
+        m.user.email: m.organization.trade_name
+        for m in OrganizationMember.objects.filter(role="admin").select_related(
+            "user", "organization"
+        )
+    }
+    assert admins["ana.torres@minera-chachani.pe"] == "Minera Chachani"
+    assert admins["jorge.huaman@andestech.pe"] == "AndesTech"
+    assert admins["m.rivera@unsa.edu.pe"] == "UNSA"
+    assert User.objects.get(email="secretaria@cmsp.pe").is_staff
+    slugs = set(GoverningBody.objects.values_list("slug", flat=True))
+    assert {
+        "consejo-directivo",
+        "comite-innovacion",
+        "mesa-agua-relaves",
+        "mesa-proveedores",
+        "mesa-capital-humano",
+        "mesa-regulacion",
+    } <= slugs
+    for seat in Seat.objects.select_related("organization", "person", "body"):
+        seat.full_clean()  # every seat holder belongs to an active member organization
+    assert GoverningBody.objects.filter(kind="working_group").count() == 4
