@@ -1,7 +1,8 @@
 """Demo data for members and governance: a realistic southern-Peru cluster.
 
-People, some fifty organizations of every kind in every southern region (plus Lima and abroad), their
-capability profiles and reference clients, teams, and the governance bodies with their seats.
+People, some fifty organizations of every kind in every southern region (plus Lima and
+abroad), their capability profiles and reference clients, teams, and the governance bodies with
+their seats.
 Company names are fictional, except the cluster's two backers named by the product (CAF and the
 Arequipa chamber of commerce); every RUC is made up but carries a valid SUNAT check digit.
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q
@@ -63,7 +63,7 @@ class OrganizationForm(forms.ModelForm):
     )
     remove_logo = forms.BooleanField(required=False, label=_("Remove the current logo"))
     website = forms.URLField(
-        required=False, max_length=200, assume_scheme="https", label=_("website")
+        required=False, max_length=200, assume_scheme="https", label=_("Website")
     )
 
     class Meta:
@@ -105,17 +105,16 @@ class OrganizationForm(forms.ModelForm):
             else {}
         )
         for name, dimension in CAPABILITY_FIELDS.items():
-            field = self.fields[name]
+            field = cast(forms.ModelMultipleChoiceField, self.fields[name])
             # Retired terms stay selectable on organizations that already have them.
             field.queryset = Capability.objects.filter(
                 Q(is_active=True) | Q(pk__in=list(current)), dimension=dimension
             ).order_by("position", "slug")
             field.initial = [pk for pk, dim in current.items() if dim == dimension]
-        self.fields["reference_clients"].queryset = reference_client_choices(
-            exclude_id=self.instance.pk
-        )
+        clients = cast(forms.ModelMultipleChoiceField, self.fields["reference_clients"])
+        clients.queryset = reference_client_choices(exclude_id=self.instance.pk)
         self.fields["reference_clients"].required = False
-        self.fields["region"].choices = region_choices()
+        cast(forms.ChoiceField, self.fields["region"]).choices = region_choices()
         self.fields["mining_scale"].widget.attrs["data-kind-field"] = "mining"
         self.fields["government_level"].widget.attrs["data-kind-field"] = "government"
         self.fields["ruc"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})

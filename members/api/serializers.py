@@ -100,7 +100,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
     DETAIL_ONLY = frozenset({*MEMBER_FIELDS, "is_public", "membership_status"})
 
     @extend_schema_field(CapabilitySerializer(many=True))
-    def get_capabilities(self, obj: Organization) -> list[dict[str, Any]]:
+    def get_capabilities(self, obj: Organization) -> Any:
         terms = getattr(obj, "capability_list", None)
         if terms is None:
             terms = list(obj.capabilities.all())
@@ -116,13 +116,13 @@ class OrganizationSerializer(serializers.ModelSerializer):
         return self._absolute(reverse("members:organization_detail", args=[obj.pk]))
 
     @extend_schema_field(OrganizationRefSerializer(many=True))
-    def get_reference_clients(self, obj: Organization) -> list[dict[str, Any]]:
+    def get_reference_clients(self, obj: Organization) -> Any:
         return OrganizationRefSerializer(
             getattr(obj, "visible_reference_clients", []), many=True
         ).data
 
     @extend_schema_field(TeamMemberSerializer(many=True))
-    def get_team(self, obj: Organization) -> list[dict[str, Any]]:
+    def get_team(self, obj: Organization) -> Any:
         return TeamMemberSerializer(getattr(obj, "team", []), many=True).data
 
     def _absolute(self, path: str) -> str:

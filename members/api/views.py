@@ -24,9 +24,6 @@ from .serializers import OrganizationSerializer, WorkingGroupSerializer
 class DirectoryViewerMixin:
     """Computes the caller's audience once per request and hands it to the serializer."""
 
-    permission_classes = (DirectoryReadPermission,)
-    scope_read = PUBLIC_READ
-
     def viewer(self) -> DirectoryViewer:
         if not hasattr(self, "_viewer"):
             self._viewer = directory_viewer(self.request)  # type: ignore[attr-defined]
@@ -56,11 +53,14 @@ class DirectoryViewerMixin:
     ),
 )
 class OrganizationViewSet(DirectoryViewerMixin, ReadOnlyModelViewSet):
+    permission_classes = [DirectoryReadPermission]
+    scope_read = PUBLIC_READ
     serializer_class = OrganizationSerializer
     filterset_class = OrganizationFilter
     search_fields = ("legal_name", "trade_name", "description", "=ruc")
     ordering_fields = ("legal_name", "trade_name", "member_since", "id")
-    ordering = ("legal_name", "id")
+    # Default: the name people see (see ``with_sort_name``).
+    ordering = ("sort_name", "id")
 
     def get_queryset(self) -> QuerySet[Organization]:
         viewer = self.viewer()
@@ -89,6 +89,8 @@ class OrganizationViewSet(DirectoryViewerMixin, ReadOnlyModelViewSet):
     retrieve=extend_schema(summary=_("Technical working group"), tags=["members"]),
 )
 class WorkingGroupViewSet(DirectoryViewerMixin, ReadOnlyModelViewSet):
+    permission_classes = [DirectoryReadPermission]
+    scope_read = PUBLIC_READ
     serializer_class = WorkingGroupSerializer
     lookup_field = "slug"
     filterset_fields = ()

@@ -51,6 +51,8 @@ class GoverningBody(models.Model):
         if self.coordinator_id is None:
             return
         coordinator = self.coordinator
+        if coordinator is None:
+            return
         is_member = OrganizationMember.objects.filter(
             user_id=self.coordinator_id,
             organization__membership_status=Organization.MembershipStatus.ACTIVE,

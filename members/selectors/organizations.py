@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, Value, prefetch_related_objects
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.http import Http404
 
 from cluster_portal.files.models import Attachment
@@ -54,6 +55,13 @@ MEMBER_FIELDS: tuple[str, ...] = (
 
 DIRECTORY_PAGE_SIZE = 20
 LOGO_PURPOSE = "logo"
+
+
+def with_sort_name(queryset: QuerySet[Organization]) -> QuerySet[Organization]:
+    """Order by the name people see (trade name, else legal name), case-insensitively."""
+    return queryset.annotate(
+        sort_name=Lower(Coalesce(NullIf("trade_name", Value("")), "legal_name"))
+    ).order_by("sort_name", "pk")
 
 
 def organization_ids_of_user(user: Any) -> frozenset[int]:
@@ -98,9 +106,9 @@ def _detail_prefetches(audience: Audience, own_ids: Iterable[int]) -> list[Prefe
     return [
         Prefetch(
             "reference_clients",
-            queryset=Organization.objects.filter(
-                organization_visible_q(audience, own_ids=own_ids)
-            ).order_by("legal_name"),
+            queryset=with_sort_name(
+                Organization.objects.filter(organization_visible_q(audience, own_ids=own_ids))
+            ),
             to_attr="visible_reference_clients",
         ),
         Prefetch(
@@ -141,7 +149,7 @@ def organization_directory_queryset(
     prefetches: list[Any] = [_capabilities_prefetch(), _logo_prefetch()]
     if with_details if with_details is not None else audience >= Audience.MEMBER:
         prefetches += _detail_prefetches(audience, own_ids)
-    return queryset.prefetch_related(*prefetches).order_by("legal_name", "pk")
+    return with_sort_name(queryset.prefetch_related(*prefetches))
 
 
 def organization_profile_queryset(
@@ -152,10 +160,10 @@ def organization_profile_queryset(
     prefetches: list[Any] = [_capabilities_prefetch(), _logo_prefetch()]
     if with_details:
         prefetches += _detail_prefetches(audience, own_ids)
-    return (
-        Organization.objects.filter(organization_visible_q(audience, own_ids=own_ids))
-        .prefetch_related(*prefetches)
-        .order_by("legal_name", "pk")
+    return with_sort_name(
+        Organization.objects.filter(
+            organization_visible_q(audience, own_ids=own_ids)
+        ).prefetch_related(*prefetches)
     )
 
 
@@ -219,9 +227,9 @@ def capability_choices(*dimensions: str) -> QuerySet[Capability]:
 
 def reference_client_choices(*, exclude_id: int | None = None) -> QuerySet[Organization]:
     """Organizations that can be named as reference clients: active members of the cluster."""
-    queryset = Organization.objects.filter(
-        membership_status=Organization.MembershipStatus.ACTIVE
-    ).order_by("legal_name")
+    queryset = with_sort_name(
+        Organization.objects.filter(membership_status=Organization.MembershipStatus.ACTIVE)
+    )
     if exclude_id is not None:
         queryset = queryset.exclude(pk=exclude_id)
     return queryset

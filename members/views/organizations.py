@@ -31,7 +31,7 @@ def organization_detail(request: HttpRequest, organization_id: int) -> HttpRespo
             "organization": organization,
             "logo": organization_logo(organization),
             "capabilities": capabilities_by_dimension(organization),
-            "show_details": organization.show_details,
+            "show_details": getattr(organization, "show_details", False),
             "can_edit": can_edit_organization(request.user, organization),
         },
     )

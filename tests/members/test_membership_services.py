@@ -305,6 +305,9 @@ def test_request_info_then_respond_then_approve(application, staff_user) -> None
         "membership_application.respond",
         "membership_application.approve",
     ]
+    # Every placeholder of every message was filled.
+    for title, body in Notification.objects.values_list("title", "body"):
+        assert "{" not in title + body
 
 
 def test_respond_only_when_information_was_requested(application) -> None:
@@ -504,3 +507,43 @@ def test_only_admins_of_a_non_suspended_organization_accept_people(
     with pytest.raises(PermissionDenied):
         services.join_request_approve(actor=admin, join_request=join_request)
     assert snapshot()[2:] == before[2:]
+
+
+# --- Notification events -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_every_membership_event_renders_its_email(language) -> None:
+    from notifications.events import all_events, format_text, get_category
+    from notifications.services import render_email
+
+    context = {
+        "organization": "Andes Tech",
+        "organization_id": 1,
+        "message": "Mensaje.",
+        "reason": "Motivo.",
+        "response": "Respuesta.",
+        "person": "Rosa Mamani",
+        "person_email": "rosa@example.pe",
+        "inviter": "Jorge Huamán",
+        "role": "Member",
+        "days": 7,
+        "invited_email": "rosa@example.pe",
+        "url": "http://testserver/members/",
+    }
+    events = [e for e in all_events() if e.code.startswith("members.")]
+    assert len(events) == 13
+    for event in events:
+        title = format_text(event.title, context)
+        assert "{" not in title, event.code
+        assert "{" not in format_text(event.body, context), event.code
+        rendered = render_email(
+            template_prefix=f"notifications/email/{event.code}",
+            language=language,
+            context={**context, "title": title, "body": format_text(event.body, context)},
+            category=get_category(event.category),
+            user=UserFactory(),
+        )
+        assert rendered["subject"] == title
+        assert "http://testserver/members/" in rendered["body_text"]
+        assert "http://testserver/members/" in rendered["body_html"]

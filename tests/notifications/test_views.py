@@ -174,7 +174,10 @@ def test_unread_badge(client_en, member) -> None:
 def test_navigation_loads_the_badge_for_members_only(client_en) -> None:
     body = client_en.get("/").content.decode()
     assert f'hx-get="{BADGE}"' in body
-    assert 'hx-trigger="load, every 60s' in body
+    # Loaded with the page and after "mark read", never on a timer: a polling request would keep
+    # an idle session alive forever and defeat the inactivity timeout.
+    assert 'hx-trigger="load, notificationsChanged from:body"' in body
+    assert "every " not in body
     assert f'hx-get="{BADGE}"' not in Client().get("/").content.decode()
 
 
