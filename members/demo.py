@@ -14,10 +14,12 @@ demo only and printed by ``make run``.
 from __future__ import annotations
 
 import datetime
+import struct
 import zlib
 from typing import TextIO
 
 from allauth.account.models import EmailAddress
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from .models import (
     Capability,
@@ -28,6 +30,8 @@ from .models import (
     Seat,
     User,
 )
+from .selectors.organizations import organization_logo
+from .services.organizations import organization_update
 from .validators import ruc_check_digit
 
 DEMO_PASSWORD = "demo-cluster-2026"  # noqa: S105 - documented demo credential, local data only
@@ -462,6 +466,43 @@ SEATS = {
 }
 
 
+# Organizations that get a generated logo (background, mountain) to show the logo feature.
+LOGO_COLOURS = {
+    "chachani": ((31, 42, 54), (180, 83, 42)),
+    "pichupichu": ((240, 235, 225), (120, 72, 40)),
+    "andestech": ((18, 78, 120), (120, 200, 230)),
+    "hidroandina": ((225, 242, 250), (20, 110, 170)),
+    "relavesur": ((60, 60, 60), (210, 180, 90)),
+    "unsa": ((120, 20, 30), (250, 240, 230)),
+    "ccia": ((10, 60, 40), (230, 200, 80)),
+    "caf": ((0, 70, 140), (250, 250, 250)),
+}
+
+
+def logo_png(background: tuple[int, int, int], mountain: tuple[int, int, int]) -> bytes:
+    """A 96 x 96 PNG: a mountain on a plain background (no imaging library needed)."""
+    size = 96
+    rows = []
+    for y in range(size):
+        row = bytearray(b"\x00")  # filter type "none"
+        for x in range(size):
+            inside = y > 24 + abs(x - size // 2) and y < size - 12
+            row += bytes(mountain if inside else background)
+        rows.append(bytes(row))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows)))
+        + chunk(b"IEND", b"")
+    )
+
+
 def demo_ruc(key: str) -> str:
     """A made-up RUC with a valid SUNAT check digit, stable for each organization key (so that
     reordering the list above never turns one demo organization into another)."""
@@ -588,11 +629,26 @@ def _seed_governance(users: dict[str, User], organizations: dict[str, Organizati
             seat.save()
 
 
+def _seed_logos(staff: User, organizations: dict[str, Organization]) -> None:
+    """Upload generated logos through the files platform (once: kept when already there)."""
+    for key, (background, mountain) in LOGO_COLOURS.items():
+        organization = organizations[key]
+        if organization_logo(organization) is not None:
+            continue
+        organization_update(
+            actor=staff,
+            organization=organization,
+            logo=SimpleUploadedFile(f"logo-{key}.png", logo_png(background, mountain)),
+        )
+
+
 def seed(*, stdout: TextIO) -> None:
     users = _seed_users(stdout)
-    organizations = _seed_organizations(users["secretaria@cmsp.pe"])
+    staff = users["secretaria@cmsp.pe"]
+    organizations = _seed_organizations(staff)
     _seed_teams(users, organizations)
     _seed_governance(users, organizations)
+    _seed_logos(staff, organizations)
     stdout.write(
         f"  {len(organizations)} organizations, {len(PEOPLE)} people, "
         f"{len(GOVERNANCE_BODIES)} governance bodies"

@@ -6,13 +6,14 @@ Forms validate input only; the rules (who may, which transition) live in the ser
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from .filters import region_choices
 from .models import Organization, OrganizationMember
 from .services.membership import APPLICATION_ORGANIZATION_FIELDS
 
@@ -77,6 +78,8 @@ class OrganizationApplicationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["mining_scale"].required = False
         self.fields["government_level"].required = False
+        # Southern regions first, like the profile form and the directory filters.
+        cast(forms.ChoiceField, self.fields["region"]).choices = region_choices()
 
     def clean_ruc(self) -> str:
         return "".join(ch for ch in self.cleaned_data.get("ruc", "") if ch not in " -.")

@@ -134,8 +134,11 @@ class Organization(models.Model):
     other_reference_clients = models.CharField(
         _("other reference clients"), max_length=300, blank=True
     )
-    # The logo is an attachment (purpose "logo") of the private-files platform.
-    attachments = GenericRelation("files.Attachment", related_query_name="organization")
+    # The logo is an attachment (purpose "logo") of the private-files platform. No
+    # related_query_name: Django prepares a reverse generic lookup's value with Attachment's
+    # UUID primary key, so ``Attachment.objects.filter(organization=...)`` would match wrongly;
+    # use ``organization.attachments`` instead.
+    attachments = GenericRelation("files.Attachment")
     is_public = models.BooleanField(_("public profile"), default=True, db_index=True)
     membership_status = models.CharField(
         _("membership status"),

@@ -126,9 +126,7 @@ def organization_logo(organization: Organization) -> Attachment | None:
     logos = getattr(organization, "logo_attachments", None)
     if logos is None:
         logos = list(
-            Attachment.objects.filter(organization=organization, purpose=LOGO_PURPOSE).order_by(
-                "-created_at"
-            )[:1]
+            organization.attachments.filter(purpose=LOGO_PURPOSE).order_by("-created_at")[:1]
         )
     return logos[0] if logos else None
 

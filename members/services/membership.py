@@ -41,6 +41,7 @@ from ..models import (
     User,
 )
 from ._effects import staff_recipients
+from .organizations import organization_create
 
 Status = MembershipApplication.Status
 OrgStatus = Organization.MembershipStatus
@@ -173,26 +174,16 @@ def membership_application_submit(
     unknown = set(organization_data) - set(APPLICATION_ORGANIZATION_FIELDS)
     if unknown:
         raise ValueError(f"Unexpected organization fields: {sorted(unknown)}")
-    organization = Organization(
-        **organization_data,
-        created_by=actor,
-        membership_status=OrgStatus.NONE,
-        is_public=True,
-    )
-    organization.full_clean()
     try:
         # A savepoint, so that losing a race on the RUC is a validation error, not a 500.
         with transaction.atomic():
-            organization.save()
+            organization = organization_create(
+                actor=actor, add_actor_as_admin=True, **organization_data
+            )
     except IntegrityError:
         raise ValidationError(
             {"ruc": _("An organization with this RUC is already registered.")}, code="unique"
         ) from None
-    member = OrganizationMember(
-        organization=organization, user=actor, role=OrganizationMember.Role.ADMIN
-    )
-    member.full_clean()
-    member.save()
     return _submit(actor=actor, organization=organization, motivation=motivation)
 
 

@@ -72,7 +72,7 @@ def _validate_reference_clients(
 
 def _replace_logo(*, actor: User, organization: Organization, logo: File) -> Attachment:
     """Store the new logo (images only), then drop the previous ones."""
-    previous = list(Attachment.objects.filter(organization=organization, purpose=LOGO_PURPOSE))
+    previous = list(organization.attachments.filter(purpose=LOGO_PURPOSE))
     try:
         attachment = attachment_create(
             actor=actor,
@@ -90,7 +90,7 @@ def _replace_logo(*, actor: User, organization: Organization, logo: File) -> Att
 
 
 def _remove_logo(*, actor: User, organization: Organization) -> None:
-    for old in Attachment.objects.filter(organization=organization, purpose=LOGO_PURPOSE):
+    for old in organization.attachments.filter(purpose=LOGO_PURPOSE):
         attachment_delete(actor=actor, attachment=old)
 
 

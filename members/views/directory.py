@@ -36,7 +36,6 @@ def directory(request: HttpRequest) -> HttpResponse:
         "page_obj": page,
         "organizations": page.object_list,
         "is_member_view": audience >= Audience.MEMBER,
-        "is_filtered": bool(filterset.form.is_bound and filterset.form.has_changed()),
     }
     htmx = getattr(request, "htmx", None)
     if htmx and not htmx.history_restore_request:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from cluster_portal.core.peru import SOUTHERN_REGIONS, Region
+from cluster_portal.files.models import Attachment
+from cluster_portal.files.storage import PrivateFileSystemStorage
+from cluster_portal.files.validation import validate_upload
 from members import demo
 from members.models import (
     Capability,
@@ -23,6 +27,16 @@ from members.validators import validate_ruc
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def private_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Demo logos are real uploads: keep them in a per-test directory."""
+    location = tmp_path / "private"
+    location.mkdir()
+    field = Attachment._meta.get_field("file")
+    monkeypatch.setattr(field, "storage", PrivateFileSystemStorage(location=str(location)))
+    return location
+
+
 def _counts() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
@@ -34,6 +48,7 @@ def _counts() -> dict[str, int]:
             Seat,
             Capability,
             MembershipApplication,
+            Attachment,
             Organization.capabilities.through,
             Organization.reference_clients.through,
         )
@@ -46,6 +61,7 @@ def test_seed_twice_leaves_the_same_data() -> None:
     demo.seed(stdout=io.StringIO())
     assert _counts() == first
     assert first["Organization"] >= 40
+    assert first["Attachment"] == len(demo.LOGO_COLOURS)
 
 
 def test_seed_demo_command_runs_members_demo() -> None:
@@ -97,3 +113,17 @@ def test_demo_users_administer_their_organizations_and_governance_is_staffed() -
     for seat in Seat.objects.select_related("organization", "person", "body"):
         seat.full_clean()  # every seat holder belongs to an active member organization
     assert GoverningBody.objects.filter(kind="working_group").count() == 4
+
+
+def test_demo_logos_are_valid_images_shown_publicly(private_dir: Path) -> None:
+    demo.seed(stdout=io.StringIO())
+    chachani = Organization.objects.get(trade_name="Minera Chachani")
+    logo = chachani.attachments.get(purpose="logo")
+    assert logo.mime_type == "image/png"
+    with logo.file.open("rb") as handle:
+        from django.core.files import File
+
+        validate_upload(File(handle, name="logo.png"), allowed_types=["png"])
+    from django.test import Client
+
+    assert Client().get(logo.get_download_url()).status_code == 200

@@ -377,3 +377,20 @@ def test_directory_query_count_is_constant(role: str, params: dict) -> None:
     populate(195)
     large = count_queries(client, DIRECTORY, params)
     assert small == large, (small, large)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/members/organizations/99999999999999999999999/",
+        "/members/organizations/99999999999999999999999/edit/",
+        "/members/organizations/0/",
+        "/api/v1/organizations/99999999999999999999999/",
+        "/api/v1/organizations/abc/",
+        "/api/v1/working-groups/%C3%B1/",
+    ],
+)
+def test_unknown_ids_are_404_never_500(url: str) -> None:
+    client = client_for("staff")
+    client.raise_request_exception = False
+    assert client.get(url).status_code == 404

@@ -219,7 +219,7 @@ def test_list_groups_bodies_by_kind() -> None:
     GoverningBodyFactory(kind="committee", name="Comité de Innovación")
     GoverningBodyFactory(kind="working_group", name="Mesa de regulación")
     html = Client(HTTP_ACCEPT_LANGUAGE="en").get(LIST).content.decode()
-    assert html.index("Board") < html.index("Committee") < html.index("Technical working group")
+    assert html.index("Board") < html.index("Committees") < html.index("Technical working groups")
     assert html.index("Consejo Directivo") < html.index("Mesa de regulación")
 
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
+from collections.abc import Iterator
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from members.models import Invitation, JoinRequest, Organization, OrganizationMember
 from members.services import team as services
@@ -27,6 +28,14 @@ from tests.members.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Service errors are asserted in English (the default language is Spanish)."""
+    with translation.override("en"):
+        yield
+
 
 ADMIN = OrganizationMember.Role.ADMIN
 MEMBER = OrganizationMember.Role.MEMBER

@@ -4,11 +4,12 @@ lapse and join requests. Refused transitions raise a clear error and change noth
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 
 import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from members.models import JoinRequest, MembershipApplication, Organization, OrganizationMember
 from members.services import membership as services
@@ -23,6 +24,14 @@ from tests.members.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Service errors are asserted in English (the default language is Spanish)."""
+    with translation.override("en"):
+        yield
+
 
 Status = MembershipApplication.Status
 OrgStatus = Organization.MembershipStatus

@@ -224,7 +224,7 @@ def test_logo_upload_replaces_previous_and_rejects_non_images(
     admin, organization = org_admin
     organization_update(actor=admin, organization=organization, logo=upload("a.png", png_bytes()))
     organization_update(actor=admin, organization=organization, logo=upload("b.png", png_bytes()))
-    logos = Attachment.objects.filter(organization=organization, purpose="logo")
+    logos = organization.attachments.filter(purpose="logo")
     assert [a.original_name for a in logos] == ["b.png"]
 
     with pytest.raises(ValidationError) as exc:
@@ -245,7 +245,7 @@ def test_public_logo_is_downloadable_by_anyone_private_only_by_members(
 ) -> None:
     admin, organization = org_admin
     organization_update(actor=admin, organization=organization, logo=upload("a.png", png_bytes()))
-    logo = Attachment.objects.get(organization=organization)
+    logo = organization.attachments.get()
     url = logo.get_download_url()
     assert Client().get(url).status_code == 200
 
@@ -384,7 +384,7 @@ def test_edit_page_logo_upload(client: Client, private_dir, org_admin) -> None:
     assert not Attachment.objects.exists()
     response = client.post(url, {**data, "logo": upload("logo.png", png_bytes())})
     assert response.status_code == 302
-    logo = Attachment.objects.get(organization=organization, purpose="logo")
+    logo = organization.attachments.get(purpose="logo")
     profile = client.get(reverse("members:organization_detail", args=[organization.pk]))
     assert logo.get_download_url() in profile.content.decode()
 
@@ -399,3 +399,22 @@ def test_capability_taxonomy_is_seeded_by_migration() -> None:
     assert (copper.name_es, copper.name_en) == ("Cobre", "Copper")
     with translation.override("en"):
         assert str(copper) == "Copper"
+
+
+def test_logo_is_found_for_any_organization_id(private_dir, staff_user) -> None:
+    """Regression: a reverse generic lookup matched ids as UUIDs (id 14 ≠ UUID 0x14)."""
+    organizations = [OrganizationFactory() for _ in range(16)]
+    target = organizations[-1]
+    assert target.pk >= 16
+    organization_update(actor=staff_user, organization=target, logo=upload("logo.png", png_bytes()))
+    organization_update(
+        actor=staff_user, organization=target, logo=upload("logo2.png", png_bytes())
+    )
+    assert target.attachments.count() == 1
+    logo = target.attachments.get()
+    directory = Client().get(reverse("members:directory"), {"q": target.legal_name})
+    assert logo.get_download_url() in directory.content.decode()
+    profile = Client().get(reverse("members:organization_detail", args=[target.pk]))
+    assert logo.get_download_url() in profile.content.decode()
+    api = Client().get(f"/api/v1/organizations/{target.pk}/").json()
+    assert api["logo_url"].endswith(logo.get_download_url())

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from members.models import OrganizationMember
 from members.services import team as services
 from tests.members.factories import OrganizationFactory, OrganizationMemberFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Service errors are asserted in English (the default language is Spanish)."""
+    with translation.override("en"):
+        yield
+
 
 ADMIN = OrganizationMember.Role.ADMIN
 MEMBER = OrganizationMember.Role.MEMBER
