@@ -649,6 +649,10 @@ def seed(*, stdout: TextIO) -> None:
     _seed_teams(users, organizations)
     _seed_governance(users, organizations)
     _seed_logos(staff, organizations)
+    # Applications, join requests and invitations go through the membership services.
+    from . import demo_membership
+
+    demo_membership.seed(stdout=stdout)
     stdout.write(
         f"  {len(organizations)} organizations, {len(PEOPLE)} people, "
         f"{len(GOVERNANCE_BODIES)} governance bodies"

@@ -39,3 +39,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     }
     # Throw-away data: no fsync per commit keeps the file as fast as memory for the suite.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA synchronous=OFF"  # noqa: F405
+
+# Each test process keeps its own cache: tests clear it between tests (rate-limit counters), and a
+# shared Redis would be flushed under the feet of the other xdist workers.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
