@@ -110,8 +110,17 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for the writer instead of failing at once when the dev server and a task overlap.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The threaded dev server answers a page, its htmx fragments and images at once, and each
+    # request writes its session. WAL lets readers run beside the writer; IMMEDIATE transactions
+    # take the write lock up front and wait up to `timeout` for it, instead of failing with
+    # "database is locked" when a read transaction tries to upgrade.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------

@@ -38,7 +38,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
         "NAME": str(Path(tempfile.gettempdir()) / f"cmsp-test-{os.getpid()}.sqlite3"),
     }
     # Throw-away data: no fsync per commit keeps the file as fast as memory for the suite.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA synchronous=OFF"  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (  # noqa: F405
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
+    )
 
 # Each test process keeps its own cache: tests clear it between tests (rate-limit counters), and a
 # shared Redis would be flushed under the feet of the other xdist workers.
