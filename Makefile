@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-dev
 PIP_QUIET := --quiet --disable-pip-version-check
 export DJANGO_SETTINGS_MODULE ?= cluster_portal.settings.local
 
-.PHONY: run test install migrate seed lint format check messages vendor lock clean
+.PHONY: run test install migrate seed lint format typecheck check messages vendor lock clean
 
 $(STAMP): requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+typecheck: install
+	$(BIN)/mypy cluster_portal members notifications challenges missions knowledge reports
+
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
@@ -50,8 +53,8 @@ check: install
 # Extract strings (needs gettext's xgettext), fill the English catalogue, compile both .mo files
 # in Python so that a fresh machine needs no gettext.
 messages: install
-	$(BIN)/python manage.py makemessages -l es -l en --ignore=.venv --ignore=node_modules --ignore=static/vendor --no-obsolete
-	$(BIN)/python manage.py makemessages -d djangojs -l es -l en --ignore=.venv --ignore=node_modules --ignore=static/vendor --ignore=staticfiles --no-obsolete
+	$(BIN)/python manage.py makemessages -l es -l en --ignore=.venv --ignore=node_modules --ignore=static/vendor --ignore=staticfiles --ignore=tests --ignore=test-artifacts --no-obsolete
+	$(BIN)/python manage.py makemessages -d djangojs -l es -l en --ignore=.venv --ignore=node_modules --ignore=static/vendor --ignore=staticfiles --ignore=tests --no-obsolete
 	$(BIN)/python scripts/i18n.py
 
 vendor:

@@ -12,7 +12,7 @@ from cluster_portal.core.peru import SOUTHERN_REGIONS, Region
 from cluster_portal.files.models import Attachment
 from cluster_portal.files.storage import PrivateFileSystemStorage
 from cluster_portal.files.validation import validate_upload
-from members import demo
+from members import demo, demo_membership
 from members.models import (
     Capability,
     GoverningBody,
@@ -68,7 +68,13 @@ def test_seed_demo_command_runs_members_demo() -> None:
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     assert "demo data: members ready" in out.getvalue()
-    assert Organization.objects.count() == len(demo.ORGANIZATIONS)
+    # The members demo plus the applicant organization registered through the membership
+    # services by ``demo_membership`` (its application is waiting for more information).
+    assert Organization.objects.count() == len(demo.ORGANIZATIONS) + 1
+    assert Organization.objects.filter(
+        ruc=demo_membership.INFO_REQUESTED_ORGANIZATION["ruc"],
+        membership_status=Organization.MembershipStatus.APPLICANT,
+    ).exists()
 
 
 def test_demo_covers_every_kind_and_region_with_valid_rucs() -> None:
