@@ -6,7 +6,17 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import Capability, GoverningBody, Organization, OrganizationMember, Seat, User
+from .models import (
+    Capability,
+    GoverningBody,
+    Invitation,
+    JoinRequest,
+    MembershipApplication,
+    Organization,
+    OrganizationMember,
+    Seat,
+    User,
+)
 
 
 @admin.register(User)
@@ -165,3 +175,43 @@ class SeatAdmin(admin.ModelAdmin):
     search_fields = ("person__full_name", "person__email", "organization__legal_name")
     autocomplete_fields = ("person", "organization", "body")
     list_select_related = ("person", "organization", "body")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records whose changes are decisions: staff read them here and decide through the staff
+    pages (/staff/members/...), whose services audit and notify. The admin never edits them."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(MembershipApplication)
+class MembershipApplicationAdmin(ReadOnlyAdmin):
+    list_display = ("organization", "applicant", "status", "submitted_at", "decided_by")
+    list_filter = ("status",)
+    search_fields = ("organization__legal_name", "organization__ruc", "applicant__email")
+    list_select_related = ("organization", "applicant", "decided_by")
+    date_hierarchy = "submitted_at"
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(ReadOnlyAdmin):
+    list_display = ("user", "organization", "status", "created_at", "decided_by")
+    list_filter = ("status",)
+    search_fields = ("organization__legal_name", "user__email")
+    list_select_related = ("organization", "user", "decided_by")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    list_display = ("email", "organization", "role", "created_at", "expires_at", "accepted_at")
+    list_filter = ("role",)
+    search_fields = ("email", "organization__legal_name")
+    list_select_related = ("organization",)
+    exclude = ("token_digest",)

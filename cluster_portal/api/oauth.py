@@ -6,10 +6,13 @@ import hashlib
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from oauth2_provider.models import get_access_token_model
 from oauth2_provider.oauth2_validators import OAuth2Validator
-from oauth2_provider.views import IntrospectTokenView
+from oauth2_provider.views import IntrospectTokenView, TokenView
 from oauthlib.common import Request as OauthlibRequest
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
 
 from .models import PartnerClient
 
@@ -67,3 +70,35 @@ class PartnerIntrospectTokenView(IntrospectTokenView):
             if not owned:
                 return JsonResponse({"active": False})
         return self.get_token_response(token_value)
+
+
+class TokenEndpointThrottle(SimpleRateThrottle):
+    """Per client address limit on /o/token/ (rate ``oauth_token`` in DEFAULT_THROTTLE_RATES)."""
+
+    scope = "oauth_token"
+
+    def get_rate(self) -> str | None:
+        # Read at request time (not class creation) so settings overrides apply.
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_cache_key(self, request: Any, view: Any) -> str | None:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class PartnerTokenView(TokenView):
+    """django-oauth-toolkit's token endpoint behind a rate limit, so secrets cannot be guessed
+    at speed. A refused request gets 429 with ``Retry-After`` in the OAuth2 error shape."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        throttle = TokenEndpointThrottle()
+        if not throttle.allow_request(request, self):
+            response = JsonResponse(
+                {
+                    "error": "too_many_requests",
+                    "error_description": _("Too many token requests. Try again later."),
+                },
+                status=429,
+            )
+            response["Retry-After"] = str(max(1, int(throttle.wait() or 1)))
+            return response
+        return super().post(request, *args, **kwargs)

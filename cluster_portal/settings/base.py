@@ -334,6 +334,8 @@ REST_FRAMEWORK = {
         "partner": env("API_THROTTLE_PARTNER", default="3000/hour"),
         "user": env("API_THROTTLE_USER", default="2000/hour"),
         "anon": env("API_THROTTLE_ANON", default="120/hour"),
+        # /o/token/ per client address: partners need a token an hour, guessers need thousands.
+        "oauth_token": "30/minute",
     },
     # Proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR only).
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,

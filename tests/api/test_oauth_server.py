@@ -120,3 +120,22 @@ def test_introspection_needs_client_authentication(api_client: Client, issue_tok
     assert anonymous.status_code in (401, 403)
     assert with_bearer.status_code in (401, 403)  # no token carries the "introspection" scope
     assert via_get.status_code == 405
+
+
+def test_token_endpoint_is_rate_limited_per_address(api_client: Client, partner, settings) -> None:
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "oauth_token": "3/minute",
+        },
+    }
+    for _ in range(3):
+        assert request_token(api_client, partner).status_code == 200
+
+    refused = request_token(api_client, partner)
+
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) >= 1
+    assert refused.json()["error"] == "too_many_requests"
+    assert AccessToken.objects.count() == 3

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from cluster_portal.audit.services import audit_decision
@@ -62,6 +63,11 @@ def test_staff_with_mfa_sees_the_page(staff_client: Client) -> None:
 
 
 # --- filters ---------------------------------------------------------------------------------
+
+
+def test_staff_home_links_to_the_audit_log(staff_client: Client) -> None:
+    body = staff_client.get(reverse("staff_home")).content.decode()
+    assert f'href="{reverse("audit:logentry_list")}"' in body
 
 
 @pytest.fixture
