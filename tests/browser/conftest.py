@@ -67,6 +67,15 @@ def page(chromium, live_server, request: pytest.FixtureRequest) -> Iterator[obje
     context.close()
 
 
+@pytest.fixture
+def english_page(chromium, live_server) -> Iterator[object]:
+    """A second, English-speaking browser (own cookies) for the other person in a journey."""
+    context = chromium.new_context(base_url=live_server.url, locale="en-US")
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     outcome = yield
@@ -77,18 +86,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
 @pytest.fixture
 def login(live_server):
     """``login(page, user)``: sign a user in by password through the real login form."""
+    from tests.browser.helpers import log_in
     from tests.members.factories import DEFAULT_PASSWORD
 
     def _login(pg, user, password: str = DEFAULT_PASSWORD) -> None:
         pg.goto("/accounts/login/")
-        pg.fill("input[name=login]", user.email)
-        pg.fill("input[name=password]", password)
-        # Wait for the POST's own navigation: a bare wait_for_load_state() returns at once (the
-        # login page is already loaded) and the test's next request would race the login's
-        # database writes, which SQLite's shared in-memory test database answers with "locked".
-        with pg.expect_navigation():
-            pg.click("form [type=submit]:not([name=language])")
-        # Let the new page's background (HTMX) requests finish before the test moves on.
-        pg.wait_for_load_state("networkidle")
+        log_in(pg, user, password=password)
 
     return _login

@@ -4,46 +4,23 @@ see the recovery codes, log out; and a staff member without MFA sent to set it u
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
 from members.models import User
+from tests.browser.helpers import click_and_wait, goto, serious_accessibility_violations
 from tests.members.factories import DEFAULT_PASSWORD, UserFactory, totp_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
 PASSWORD = "Cerro-Verde-Concentrator-7"
-
-
-def click_and_wait(page, locator) -> None:
-    """Click something that loads a new page and wait until that page is quiet.
-
-    Waiting for the navigation *and* for the page's background (HTMX) requests keeps the next
-    step from racing them on the live server's shared SQLite connection ("database is locked").
-    """
-    with page.expect_navigation():
-        locator.click()
-    page.wait_for_load_state("networkidle")
-
-
-def goto(page, url: str) -> None:
-    page.goto(url, wait_until="networkidle")
 
 
 def switch_to_english(page) -> None:
     click_and_wait(page, page.get_by_role("button", name="EN").first)
     expect(page.locator("html")).to_have_attribute("lang", "en")
-
-
-def serious_accessibility_violations(page) -> list[str]:
-    # Injected through evaluate, not a <script> tag, so the page's CSP stays intact.
-    page.evaluate(AXE.read_text())
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
 def activate_totp(page) -> list[str]:

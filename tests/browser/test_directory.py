@@ -4,15 +4,13 @@ JavaScript (HTMX partial updates, pushed URL) and without it (plain GET form).""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
+from tests.browser.helpers import serious_accessibility_violations
 from tests.members.factories import CapabilityFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture
@@ -105,9 +103,7 @@ def test_visitor_filters_by_region_and_commodity_then_opens_profile(page, direct
     assert page.get_by_text("Cobre").first.is_visible()
     assert page.locator("[data-testid=member-details]").count() == 0
 
-    page.evaluate(AXE.read_text())
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    serious = serious_accessibility_violations(page)
     assert serious == []
     assert console_errors == []
 
@@ -133,7 +129,5 @@ def test_directory_works_without_javascript(chromium, live_server, directory_dat
 
 def test_directory_page_is_accessible(page, directory_data) -> None:
     page.goto("/members/directory/")
-    page.evaluate(AXE.read_text())
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    serious = serious_accessibility_violations(page)
     assert serious == []

@@ -3,13 +3,11 @@ violations of serious impact (axe-core), no CSP errors in the console."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-pytestmark = pytest.mark.django_db(transaction=True)
+from tests.browser.helpers import serious_accessibility_violations
 
-AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_home_spanish_then_english_and_accessible(page) -> None:
@@ -26,8 +24,6 @@ def test_home_spanish_then_english_and_accessible(page) -> None:
 
     # axe-core is injected through Playwright's evaluate (not a <script> tag), so the page's CSP
     # stays intact while we audit it.
-    page.evaluate(AXE.read_text())
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    serious = serious_accessibility_violations(page)
     assert serious == []
     assert console_errors == []

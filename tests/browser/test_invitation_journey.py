@@ -5,14 +5,13 @@ appears in the team list."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from members.models import OrganizationMember
 from notifications.models import OutboxEmail
+from tests.browser.helpers import click_and_wait, goto, serious_accessibility_violations
 from tests.members.factories import (
     DEFAULT_PASSWORD,
     OrganizationFactory,
@@ -21,34 +20,6 @@ from tests.members.factories import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
-
-
-def click_and_wait(page, locator) -> None:
-    """Click something that loads a new page and wait until it is quiet (no SQLite races)."""
-    with page.expect_navigation():
-        locator.click()
-    page.wait_for_load_state("networkidle")
-
-
-def goto(page, url: str) -> None:
-    page.goto(url, wait_until="networkidle")
-
-
-def serious_accessibility_violations(page) -> list[str]:
-    page.evaluate(AXE.read_text())
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
-
-
-@pytest.fixture
-def english_page(chromium, live_server) -> Iterator[object]:
-    """The colleague's own English-speaking browser (own cookies)."""
-    context = chromium.new_context(base_url=live_server.url, locale="en-US")
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
 
 
 def test_admin_invites_colleague_who_accepts_and_joins_the_team(page, english_page, login) -> None:

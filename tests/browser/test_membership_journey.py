@@ -5,58 +5,17 @@ and the applicant sees "Active member" on My organization."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from members.models import Organization
-from tests.members.factories import DEFAULT_PASSWORD, UserFactory, make_ruc, totp_code
+from tests.browser.helpers import click_and_wait, goto, log_in, serious_accessibility_violations
+from tests.members.factories import UserFactory, make_ruc
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
 RUC = make_ruc(77_000_001)
-
-
-def click_and_wait(page, locator) -> None:
-    """Click something that loads a new page and wait until it is quiet (no SQLite races)."""
-    with page.expect_navigation():
-        locator.click()
-    page.wait_for_load_state("networkidle")
-
-
-def goto(page, url: str) -> None:
-    page.goto(url, wait_until="networkidle")
-
-
-def serious_accessibility_violations(page) -> list[str]:
-    page.evaluate(AXE.read_text())
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
-
-
-def log_in(page, user, *, totp_secret: str | None = None) -> None:
-    """Log in by password on the current login page; answer the TOTP step when asked."""
-    if "/accounts/login/" not in page.url:
-        goto(page, "/accounts/login/")
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", DEFAULT_PASSWORD)
-    click_and_wait(page, page.locator("form [type=submit]:not([name=language])"))
-    if totp_secret and "/accounts/2fa/authenticate/" in page.url:
-        page.fill("input[name=code]", totp_code(totp_secret))
-        # The stage page also has a "Cancel" submit button (log out); the first one signs in.
-        click_and_wait(page, page.locator("form [type=submit]:not([name=language])").first)
-
-
-@pytest.fixture
-def english_page(chromium, live_server) -> Iterator[object]:
-    """A second, English-speaking browser (own cookies) for the other person in the journey."""
-    context = chromium.new_context(base_url=live_server.url, locale="en-US")
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
 
 
 def test_apply_then_staff_approves_then_active_member(page, english_page) -> None:

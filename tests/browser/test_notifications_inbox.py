@@ -4,18 +4,16 @@ badge disappears (htmx, no page reload), without CSP errors or serious accessibi
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from notifications.models import Notification
+from tests.browser.helpers import serious_accessibility_violations
 from tests.members.factories import UserFactory
 from tests.notifications.factories import NotificationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
 
 
 def test_member_reads_notifications_and_the_badge_goes_away(page, login) -> None:
@@ -35,9 +33,7 @@ def test_member_reads_notifications_and_the_badge_goes_away(page, login) -> None
     expect(page.locator(".notification-unread")).to_have_count(3)
     expect(page.get_by_text("Not yours")).to_have_count(0)
 
-    page.evaluate(AXE.read_text())
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    assert [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")] == []
+    assert serious_accessibility_violations(page) == []
 
     page.get_by_test_id("mark-all-read").click()
     expect(page.locator(".notification-unread")).to_have_count(0)
