@@ -6,10 +6,12 @@ import hashlib
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider.models import get_access_token_model
 from oauth2_provider.oauth2_validators import OAuth2Validator
-from oauth2_provider.views import IntrospectTokenView, TokenView
+from oauth2_provider.views import IntrospectTokenView, RevokeTokenView, TokenView
 from oauthlib.common import Request as OauthlibRequest
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
@@ -36,7 +38,46 @@ class PartnerOAuth2Validator(OAuth2Validator):
         )
 
 
-class PartnerIntrospectTokenView(IntrospectTokenView):
+class ClientEndpointThrottle(SimpleRateThrottle):
+    """Per client address limit shared by every /o/ endpoint that checks client credentials
+    (rate ``oauth_token`` in DEFAULT_THROTTLE_RATES), so secrets cannot be guessed at speed."""
+
+    scope = "oauth_token"
+
+    def get_rate(self) -> str | None:
+        # Read at request time (not class creation) so settings overrides apply.
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_cache_key(self, request: Any, view: Any) -> str | None:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class ClientEndpointThrottleMixin:
+    """Refuse a POST over the limit before the client's credentials are even checked: 429 with
+    ``Retry-After`` in the OAuth2 error shape.
+
+    These endpoints authenticate the *client* (no cookies), so, like django-oauth-toolkit's own
+    views, they are CSRF-exempt; ``as_view`` copies that mark from this ``dispatch``.
+    """
+
+    @method_decorator(csrf_exempt)
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "POST":
+            throttle = ClientEndpointThrottle()
+            if not throttle.allow_request(request, self):
+                response = JsonResponse(
+                    {
+                        "error": "too_many_requests",
+                        "error_description": _("Too many token requests. Try again later."),
+                    },
+                    status=429,
+                )
+                response["Retry-After"] = str(max(1, int(throttle.wait() or 1)))
+                return response
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class PartnerIntrospectTokenView(ClientEndpointThrottleMixin, IntrospectTokenView):
     """RFC 7662 introspection where a client may only introspect its own tokens.
 
     django-oauth-toolkit answers for any token to any authenticated client; a partner has no
@@ -72,33 +113,9 @@ class PartnerIntrospectTokenView(IntrospectTokenView):
         return self.get_token_response(token_value)
 
 
-class TokenEndpointThrottle(SimpleRateThrottle):
-    """Per client address limit on /o/token/ (rate ``oauth_token`` in DEFAULT_THROTTLE_RATES)."""
-
-    scope = "oauth_token"
-
-    def get_rate(self) -> str | None:
-        # Read at request time (not class creation) so settings overrides apply.
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-
-    def get_cache_key(self, request: Any, view: Any) -> str | None:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+class PartnerTokenView(ClientEndpointThrottleMixin, TokenView):
+    """django-oauth-toolkit's token endpoint behind the client-endpoint rate limit."""
 
 
-class PartnerTokenView(TokenView):
-    """django-oauth-toolkit's token endpoint behind a rate limit, so secrets cannot be guessed
-    at speed. A refused request gets 429 with ``Retry-After`` in the OAuth2 error shape."""
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        throttle = TokenEndpointThrottle()
-        if not throttle.allow_request(request, self):
-            response = JsonResponse(
-                {
-                    "error": "too_many_requests",
-                    "error_description": _("Too many token requests. Try again later."),
-                },
-                status=429,
-            )
-            response["Retry-After"] = str(max(1, int(throttle.wait() or 1)))
-            return response
-        return super().post(request, *args, **kwargs)
+class PartnerRevokeTokenView(ClientEndpointThrottleMixin, RevokeTokenView):
+    """django-oauth-toolkit's revocation endpoint behind the client-endpoint rate limit."""

@@ -6,14 +6,13 @@ and use the client-credentials grant only.
 """
 
 from django.urls import path
-from oauth2_provider import views as oauth2_views
 
-from .oauth import PartnerIntrospectTokenView, PartnerTokenView
+from .oauth import PartnerIntrospectTokenView, PartnerRevokeTokenView, PartnerTokenView
 
 app_name = "oauth2_provider"
 
 urlpatterns = [
     path("token/", PartnerTokenView.as_view(), name="token"),
-    path("revoke_token/", oauth2_views.RevokeTokenView.as_view(), name="revoke-token"),
+    path("revoke_token/", PartnerRevokeTokenView.as_view(), name="revoke-token"),
     path("introspect/", PartnerIntrospectTokenView.as_view(), name="introspect"),
 ]

@@ -7,8 +7,10 @@ Two layers:
 2. ``nh3`` (the Rust ``ammonia`` sanitizer) with an explicit allow-list of tags and attributes,
    ``http``/``https``/``mailto`` links only, ``rel="noopener noreferrer nofollow"`` on every link.
 
-Images are allowed only from this site (a path such as ``/static/…`` or ``/files/…``):
-the CSP would block other origins anyway, and an external image is a tracking pixel.
+Images are allowed only from this site's static files (``/static/…``): the CSP would block other
+origins anyway, and an external image is a tracking pixel. Other same-site paths are refused too,
+because an image makes every reader's browser GET that URL with their session: a
+``/files/<id>/download/`` image would log a download in each reader's name.
 ``data:`` URLs are dropped everywhere.
 
 The result is a pure function of the text, so it is memoised per process by content (short
@@ -48,13 +50,18 @@ _CACHEABLE_LENGTH = 20_000
 _UNSAFE_URL_CHARS = re.compile(r"[\\\s\x00-\x1f\x7f]")
 
 
-def _same_origin_path(url: str) -> bool:
-    return url.startswith("/") and not url.startswith("//") and not _UNSAFE_URL_CHARS.search(url)
+IMAGE_PATH_PREFIX = "/static/"
+
+
+def _static_image_path(url: str) -> bool:
+    return (
+        url.startswith(IMAGE_PATH_PREFIX) and ".." not in url and not _UNSAFE_URL_CHARS.search(url)
+    )
 
 
 def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
     if element == "img" and attribute == "src":
-        return value if _same_origin_path(value) else None
+        return value if _static_image_path(value) else None
     return value
 
 

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils import timezone
@@ -106,12 +106,27 @@ def has_active_totp(user: Any) -> bool:
     return is_mfa_enabled(user, [Authenticator.Type.TOTP])
 
 
-class StaffMFARequiredMiddleware:
-    """Guard every URL under ``settings.STAFF_URL_PREFIXES`` (the admin and ``/staff/``).
+#: What staff without two-factor authentication may still open: their account pages (where they
+#: set it up, or log out), the language switch, static files and the health check.
+MFA_SETUP_EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/healthz")
 
-    Anonymous → login; signed in but not staff → 404 (the area's existence is not revealed);
-    staff without an authenticator app → TOTP activation with a warning; staff with one → pass.
-    Every login goes through allauth, which asks a user with TOTP for a code, so a staff session
+
+def is_mfa_setup_exempt(path: str) -> bool:
+    return path.startswith(MFA_SETUP_EXEMPT_PREFIXES)
+
+
+class StaffMFARequiredMiddleware:
+    """Staff power needs two-factor authentication, everywhere.
+
+    Under ``settings.STAFF_URL_PREFIXES`` (the admin and ``/staff/``): anonymous → login; signed
+    in but not staff → 404 (the area's existence is not revealed).
+
+    Everywhere: a staff member or superuser without an authenticator app can open nothing but the
+    MFA-exempt pages until they set one up — pages redirect to the TOTP activation with a warning,
+    the session API answers 403 in its JSON error shape, htmx fragments answer an empty 403.
+    Permission predicates grant staff rights by ``is_staff`` alone, so this gate is what keeps an
+    unprotected staff password from reaching private records, edits or downloads. Every login
+    goes through allauth, which asks a user with TOTP for a code, so a staff session that passes
     here has passed two-factor authentication.
     """
 
@@ -119,19 +134,35 @@ class StaffMFARequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if is_staff_area(request.path_info):
-            user = request.user
+        path = request.path_info
+        user = request.user
+        if is_staff_area(path):
             if not user.is_authenticated:
                 return _login_redirect(request, staff_login_next_url(request))
             if not (user.is_active and user.is_staff):
                 raise Http404
-            if not has_active_totp(user):
-                messages.warning(
-                    request,
-                    _(
-                        "Staff areas require two-factor authentication. Set up an "
-                        "authenticator app to continue."
-                    ),
-                )
-                return _redirect(request, reverse("mfa_activate_totp"))
+        if (
+            user.is_authenticated
+            and (user.is_staff or user.is_superuser)
+            and not is_mfa_setup_exempt(path)
+            and not has_active_totp(user)
+        ):
+            return self._require_mfa_setup(request)
         return self.get_response(request)
+
+    def _require_mfa_setup(self, request: HttpRequest) -> HttpResponse:
+        message = _(
+            "Staff accounts require two-factor authentication. Set up an authenticator app "
+            "to continue."
+        )
+        if request.path_info.startswith(API_PATH_PREFIX):
+            from cluster_portal.api.exceptions import error_payload
+
+            return JsonResponse(
+                error_payload(status_code=403, code="mfa_required", detail=message), status=403
+            )
+        if getattr(request, "htmx", False) and not request.htmx.boosted:
+            # A fragment (e.g. the unread badge on the activation page itself): no redirect loop.
+            return HttpResponse(status=403)
+        messages.warning(request, message)
+        return _redirect(request, reverse("mfa_activate_totp"))

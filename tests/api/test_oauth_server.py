@@ -139,3 +139,26 @@ def test_token_endpoint_is_rate_limited_per_address(api_client: Client, partner,
     assert int(refused["Retry-After"]) >= 1
     assert refused.json()["error"] == "too_many_requests"
     assert AccessToken.objects.count() == 3
+
+
+@pytest.mark.parametrize("endpoint", ["/o/introspect/", "/o/revoke_token/"])
+def test_credential_checking_endpoints_share_the_rate_limit(
+    api_client: Client, partner, settings, endpoint: str
+) -> None:
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "oauth_token": "3/minute",
+        },
+    }
+    wrong = {"HTTP_AUTHORIZATION": basic_auth(partner.application.client_id, "wrong-secret")}
+    for _ in range(3):
+        assert api_client.post(endpoint, {"token": "x"}, **wrong).status_code in (400, 401, 403)
+
+    refused = api_client.post(endpoint, {"token": "x"}, **wrong)
+
+    assert refused.status_code == 429
+    assert refused.json()["error"] == "too_many_requests"
+    # The bucket is per address, shared with the token endpoint.
+    assert request_token(api_client, partner).status_code == 429

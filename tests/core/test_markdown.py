@@ -101,6 +101,10 @@ def test_images_only_from_this_site() -> None:
         "//evil.example/x.png",
         "/\\evil.example/x.png",
         "http://evil.example/x.png",
+        # Same site but not a static file: the reader's browser would GET it with their session.
+        "/files/00000000-0000-0000-0000-000000000000/download/",
+        "/notifications/1/open/",
+        "/static/../files/x/download/",
     ):
         assert "src=" not in html(f"![x]({src})"), src
 

@@ -144,7 +144,7 @@ def test_unregistered_models_are_superuser_only(private_dir: Path, user, staff_u
     owner, staff, superuser = Client(), Client(), Client()
     owner.force_login(user)
     staff.force_login(staff_user)
-    superuser.force_login(UserFactory(is_staff=True, is_superuser=True))
+    superuser.force_login(UserFactory(is_staff=True, is_superuser=True, totp=True))
     assert _download(owner, file_on_user.pk).status_code == 404
     assert _download(staff, file_on_user.pk).status_code == 404
     assert _download(superuser, file_on_user.pk).status_code == 200
@@ -174,7 +174,7 @@ def test_attachment_of_a_deleted_record_is_superuser_only(private_dir: Path, sta
     assert Attachment.objects.filter(pk=attachment.pk).exists()
     assert _download(client, attachment.pk).status_code == 404
     superuser = Client()
-    superuser.force_login(UserFactory(is_staff=True, is_superuser=True))
+    superuser.force_login(UserFactory(is_staff=True, is_superuser=True, totp=True))
     assert _download(superuser, attachment.pk).status_code == 200
 
 

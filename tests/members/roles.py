@@ -32,7 +32,7 @@ def client_for(role: str, organization: Organization | None = None) -> Client:
     if role == "visitor":
         return client
     if role == "staff":
-        user = UserFactory(is_staff=True)
+        user = UserFactory(is_staff=True, totp=True)
     elif role == "other_member":
         user = OrganizationMemberFactory().user  # of another, active member organization
     elif role in ("org_member", "org_admin"):

@@ -287,7 +287,48 @@ def test_superuser_without_mfa_is_sent_to_mfa_setup(client_en: Client) -> None:
     client_en.force_login(admin)
     response = client_en.get("/admin/members/", follow=True)
     assert response.redirect_chain[0] == ("/accounts/2fa/totp/activate/", 302)
-    assert "Staff areas require two-factor authentication." in response.content.decode()
+    assert "Staff accounts require two-factor authentication." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/members/directory/", "/members/my-organization/", "/notifications/"]
+)
+def test_staff_without_mfa_can_use_nothing_but_their_account(client_en: Client, url: str) -> None:
+    """Predicates grant staff rights by is_staff alone; the gate makes that need TOTP."""
+    client_en.force_login(UserFactory(is_staff=True))
+    response = client_en.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/2fa/totp/activate/"
+
+
+def test_superuser_without_mfa_gets_no_download_or_api(client_en: Client) -> None:
+    client_en.force_login(UserFactory(is_staff=False, is_superuser=True))
+    api = client_en.get("/api/v1/me/")
+    assert api.status_code == 403
+    assert api.json()["error"]["code"] == "mfa_required"
+    download = client_en.get("/files/00000000-0000-0000-0000-000000000000/download/")
+    assert download.status_code == 302
+    assert download["Location"] == "/accounts/2fa/totp/activate/"
+
+
+def test_staff_without_mfa_reaches_setup_logout_and_badge_without_loops(
+    client_en: Client,
+) -> None:
+    staff = UserFactory(is_staff=True)
+    client_en.force_login(staff)
+    assert client_en.get("/accounts/2fa/").status_code == 200
+    badge = client_en.get("/notifications/unread/", HTTP_HX_REQUEST="true")
+    assert badge.status_code == 403
+    assert badge.content == b""
+    assert "HX-Redirect" not in badge
+    assert client_en.post("/accounts/logout/").status_code == 302
+    assert not is_logged_in(client_en)
+
+
+def test_staff_with_mfa_uses_the_portal(client_en: Client) -> None:
+    client_en.force_login(UserFactory(is_staff=True, totp=True))
+    assert client_en.get("/members/directory/").status_code == 200
+    assert client_en.get("/api/v1/me/").status_code == 200
 
 
 def test_member_gets_404_below_staff_prefixes(client: Client, user: User) -> None:
