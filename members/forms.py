@@ -34,6 +34,7 @@ class OrganizationForm(forms.ModelForm):
 
     The capability profile is split into its three dimensions; the logo is an upload checked
     by the private-files platform. Without ``can_change_identity`` the RUC is shown read-only.
+    ``user`` is the editor: the reference clients offered are the organizations they may see.
     """
 
     value_chain = CapabilityChoiceField(
@@ -97,7 +98,9 @@ class OrganizationForm(forms.ModelForm):
             "ruc": _("11 digits, as registered with SUNAT."),
         }
 
-    def __init__(self, *args: Any, can_change_identity: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: Any, can_change_identity: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         current = (
             dict(self.instance.capabilities.values_list("pk", "dimension"))
@@ -112,7 +115,8 @@ class OrganizationForm(forms.ModelForm):
             ).order_by("position", "slug")
             field.initial = [pk for pk, dim in current.items() if dim == dimension]
         clients = cast(forms.ModelMultipleChoiceField, self.fields["reference_clients"])
-        clients.queryset = reference_client_choices(exclude_id=self.instance.pk)
+        # Only organizations the editor may see (and those already named) can be chosen.
+        clients.queryset = reference_client_choices(user=user, organization=self.instance)
         self.fields["reference_clients"].required = False
         cast(forms.ChoiceField, self.fields["region"]).choices = region_choices()
         self.fields["mining_scale"].widget.attrs["data-kind-field"] = "mining"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .filters import region_choices
 from .models import Organization, OrganizationMember
+from .selectors.membership import organizations_joinable
 from .services.membership import APPLICATION_ORGANIZATION_FIELDS
 
 MOTIVATION_MAX = 3000
@@ -34,8 +35,10 @@ def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
 class OrganizationApplicationForm(forms.ModelForm):
     """Register a new organization and apply for membership.
 
-    A ModelForm, so the model's own validation (RUC format, SUNAT check digit, uniqueness, kind
-    and scale/level) runs here and again in the service.
+    A ModelForm, so the model's own validation (RUC format, SUNAT check digit, kind and
+    scale/level) runs here and again in the service. An already registered RUC is left to the
+    service: an organization nobody controls may be taken over (see
+    ``membership_application_submit``).
     """
 
     # Declared (not generated) so that a RUC typed with spaces or dashes gets past the length
@@ -45,13 +48,6 @@ class OrganizationApplicationForm(forms.ModelForm):
         max_length=20,
         help_text=_("The 11-digit taxpayer number (RUC) registered at SUNAT."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        # Used by ModelForm for the model's uniqueness check on this (declared) field.
-        error_messages={
-            "unique": _(
-                "An organization with this RUC is already registered. If you work there, "
-                "ask to join it instead."
-            ),
-        },
     )
     website = forms.URLField(
         label=capfirst(Organization._meta.get_field("website").verbose_name),
@@ -84,6 +80,10 @@ class OrganizationApplicationForm(forms.ModelForm):
     def clean_ruc(self) -> str:
         return "".join(ch for ch in self.cleaned_data.get("ruc", "") if ch not in " -.")
 
+    def validate_unique(self) -> None:
+        """No uniqueness check here: an already registered RUC is the service's decision (it
+        may be taken over), and the service validates the whole organization again."""
+
     def organization_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in APPLICATION_ORGANIZATION_FIELDS}
 
@@ -111,12 +111,30 @@ class JoinSearchForm(forms.Form):
     )
 
 
+#: The one answer for an organization the person could not have found (missing, private,
+#: not a member...): it never names the organization, so ids cannot be probed.
+JOIN_ORGANIZATION_NOT_FOUND = _(
+    "This organization was not found. Search for it again by its RUC or its name."
+)
+
+
 class JoinRequestForm(forms.Form):
+    """Ask to join an organization picked from the search results.
+
+    Only an organization the person could have found is accepted
+    (:func:`~members.selectors.membership.organizations_joinable`): a public active member, or
+    any organization whose exact RUC is sent along (the search result carries the RUC).
+    """
+
     organization = forms.ModelChoiceField(
-        queryset=Organization.objects.all(),
+        queryset=Organization.objects.none(),
         widget=forms.HiddenInput,
-        error_messages={"invalid_choice": _("This organization no longer exists.")},
+        error_messages={
+            "required": JOIN_ORGANIZATION_NOT_FOUND,
+            "invalid_choice": JOIN_ORGANIZATION_NOT_FOUND,
+        },
     )
+    ruc = forms.CharField(max_length=20, required=False, widget=forms.HiddenInput)
     message = forms.CharField(
         label=_("Message to the organization's admins"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -124,6 +142,13 @@ class JoinRequestForm(forms.Form):
         required=False,
         help_text=_("Optional: who you are and your position."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ruc = str(self.data.get("ruc", "")) if self.is_bound else ""
+        cast(forms.ModelChoiceField, self.fields["organization"]).queryset = organizations_joinable(
+            ruc=ruc
+        )
 
 
 class ApplicationResponseForm(forms.Form):

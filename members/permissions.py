@@ -139,8 +139,9 @@ def can_view_governing_body(user: AnyUser, body: GoverningBody) -> bool:
 # --- Membership applications, join requests and teams ---------------------------------------
 # People of an organization see its team page, its application and its status whatever the
 # status is; its admins manage the team. Staff (the secretariat) decide on memberships and may
-# look at any team, read-only. A suspended organization cannot add people (invitations, join
-# requests): being in a member organization is itself a member-only benefit.
+# look at any team, read-only. Only an active or applicant organization adds people
+# (invitations, join requests): being in a member organization is itself a member-only benefit,
+# and an organization outside the cluster must not use the portal to send invitations.
 
 
 def has_member_access(organization: Organization) -> bool:
@@ -157,13 +158,22 @@ def can_manage_team(user: AnyUser, organization: Organization) -> bool:
     return is_org_admin(user, organization)
 
 
-def can_add_people(user: AnyUser, organization: Organization) -> bool:
-    """Invite colleagues or accept join requests: admins of an organization not suspended."""
+def organization_accepts_people(organization: Organization) -> bool:
+    """New people may come in (invitations, join requests) only while the membership is active
+    or applied for: a suspended, lapsed or never-admitted organization takes in nobody, so an
+    organization outside the cluster cannot use the portal to send invitations."""
     from .models import Organization as Org
 
-    return organization.membership_status != Org.MembershipStatus.SUSPENDED and is_org_admin(
-        user, organization
+    return organization.membership_status in (
+        Org.MembershipStatus.ACTIVE,
+        Org.MembershipStatus.APPLICANT,
     )
+
+
+def can_add_people(user: AnyUser, organization: Organization) -> bool:
+    """Invite colleagues or accept join requests: admins of an organization that accepts
+    people (:func:`organization_accepts_people`)."""
+    return organization_accepts_people(organization) and is_org_admin(user, organization)
 
 
 def can_apply_for_organization(user: AnyUser, organization: Organization) -> bool:

@@ -371,6 +371,8 @@ SPECTACULAR_SETTINGS = {
 # --- Members --------------------------------------------------------------------------------
 # Days an organization admin's invitation link works (it also works only once).
 MEMBERS_INVITATION_DAYS = env.int("MEMBERS_INVITATION_DAYS", default=7)
+# Invitations an organization may create in 24 hours (the portal sends the emails).
+MEMBERS_INVITATIONS_PER_DAY = 20
 
 # --- Celery ---------------------------------------------------------------------------------
 # Without a broker, tasks run in-process (the `make run` default).

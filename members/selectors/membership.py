@@ -56,9 +56,7 @@ class TeamAccess:
 
     @property
     def can_add_people(self) -> bool:
-        return self.is_admin and (
-            self.organization.membership_status != Organization.MembershipStatus.SUSPENDED
-        )
+        return self.is_admin and permissions.organization_accepts_people(self.organization)
 
     @property
     def can_apply(self) -> bool:
@@ -206,12 +204,26 @@ def membership_application_get_for_admin(
 
 def applications_and_requests_of_user(*, user: User) -> dict[str, Any]:
     """What a person has asked for: open applications they made and their pending join
-    requests (shown on the apply page so nobody applies twice)."""
+    requests (shown on the apply page so nobody applies twice), and their rejected
+    applications for organizations that were released (never a member, nobody in them any
+    more, not applied for since), so they still read the secretariat's reason."""
+    released = Organization.objects.filter(
+        membership_status=Organization.MembershipStatus.NONE, memberships__isnull=True
+    )
     return {
         "open_applications": list(
             MembershipApplication.objects.filter(
                 applicant=user, status__in=MembershipApplication.OPEN_STATUSES
             ).select_related("organization")
+        ),
+        "rejected_applications": list(
+            MembershipApplication.objects.filter(
+                applicant=user,
+                status=MembershipApplication.Status.REJECTED,
+                organization__in=released,
+            )
+            .select_related("organization")
+            .order_by("-decided_at", "-pk")
         ),
         "pending_join_requests": list(
             JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING)
@@ -232,29 +244,71 @@ def join_request_get_for_requester(*, user: Any, join_request_id: int) -> JoinRe
     return join_request
 
 
+def _exact_ruc(query: str) -> str | None:
+    """``query`` as an 11-digit RUC with a valid check digit (spaces and dashes ignored), or
+    None when it is not one."""
+    compact = "".join(ch for ch in (query or "") if ch not in " -.")
+    if not (compact.isdigit() and len(compact) == 11):
+        return None
+    try:
+        validate_ruc(compact)
+    except ValidationError:
+        return None
+    return compact
+
+
+def _organizations_with_admin() -> QuerySet[Organization]:
+    return Organization.objects.filter(
+        pk__in=OrganizationMember.objects.filter(role=OrganizationMember.Role.ADMIN).values(
+            "organization_id"
+        )
+    )
+
+
+def _listed_by_name_q() -> Q:
+    """Organizations a stranger may find by name: public profiles of active members (what the
+    public directory shows)."""
+    return Q(is_public=True, membership_status=Organization.MembershipStatus.ACTIVE)
+
+
 def organizations_joinable_search(*, query: str) -> QuerySet[Organization]:
     """Organizations a person may ask to join.
 
     An exact, valid RUC finds any organization (the RUC is public at SUNAT and identifies the
-    employer); a name finds only organizations with a public profile, so private ones are not
-    listed to strangers. Organizations without an admin cannot decide and are left out.
+    employer); a name finds only public profiles of active members, so private, applicant,
+    suspended and former members are not listed to strangers. Organizations without an admin
+    cannot decide and are left out.
     """
     query = (query or "").strip()
     if len(query) < 3:
         return Organization.objects.none()
-    with_admin = Organization.objects.filter(
-        memberships__role=OrganizationMember.Role.ADMIN
-    ).distinct()
     compact = query.replace(" ", "")
     if compact.isdigit() and len(compact) == 11:
-        try:
-            validate_ruc(compact)
-        except ValidationError:  # an invalid RUC simply finds nothing
+        ruc = _exact_ruc(compact)
+        if ruc is None:  # an invalid RUC simply finds nothing
             return Organization.objects.none()
-        return with_admin.filter(ruc=compact)
-    return with_admin.filter(
-        Q(legal_name__icontains=query) | Q(trade_name__icontains=query), is_public=True
-    ).order_by("legal_name")[:JOIN_SEARCH_LIMIT]
+        return _organizations_with_admin().filter(ruc=ruc)
+    return (
+        _organizations_with_admin()
+        .filter(_listed_by_name_q())
+        .filter(Q(legal_name__icontains=query) | Q(trade_name__icontains=query))
+        .order_by("legal_name")[:JOIN_SEARCH_LIMIT]
+    )
+
+
+def organizations_joinable(*, ruc: str = "") -> QuerySet[Organization]:
+    """Organizations a join request may be addressed to: those the person could have found
+    with :func:`organizations_joinable_search`.
+
+    That is an organization with an admin that is either listed by name (public profile of an
+    active member) or whose exact RUC the person gives (``ruc``, sent back by the search
+    result). Any other organization is treated as unknown, so a guessed id reveals nothing.
+    """
+    findable = _listed_by_name_q()
+    exact = _exact_ruc(ruc)
+    if exact is not None:
+        findable |= Q(ruc=exact)
+    return _organizations_with_admin().filter(findable)
 
 
 # --- The secretariat ---------------------------------------------------------------------------

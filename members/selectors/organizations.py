@@ -223,11 +223,20 @@ def capability_choices(*dimensions: str) -> QuerySet[Capability]:
     )
 
 
-def reference_client_choices(*, exclude_id: int | None = None) -> QuerySet[Organization]:
-    """Organizations that can be named as reference clients: active members of the cluster."""
-    queryset = with_sort_name(
-        Organization.objects.filter(membership_status=Organization.MembershipStatus.ACTIVE)
+def reference_client_choices(
+    *, user: Any, organization: Organization | None = None
+) -> QuerySet[Organization]:
+    """Organizations ``user`` may name as reference clients of ``organization``: active members
+    of the cluster that ``user`` may see (a visitor-level admin, such as an applicant's, is
+    offered public profiles only, so the list never reveals a private member), plus those
+    already named on ``organization`` (so saving the form keeps them). ``organization`` itself
+    is left out."""
+    visible = Q(membership_status=Organization.MembershipStatus.ACTIVE) & organization_visible_q(
+        directory_audience(user), own_ids=organization_ids_of_user(user)
     )
-    if exclude_id is not None:
-        queryset = queryset.exclude(pk=exclude_id)
+    if organization is not None and organization.pk is not None:
+        visible |= Q(pk__in=organization.reference_clients.values("pk"))
+    queryset = with_sort_name(Organization.objects.filter(visible))
+    if organization is not None and organization.pk is not None:
+        queryset = queryset.exclude(pk=organization.pk)
     return queryset

@@ -14,6 +14,12 @@ State of a ``MembershipApplication``::
     submitted ──request_info──▶ info_requested ──respond──▶ submitted
     submitted | info_requested ──approve / reject / withdraw──▶ approved / rejected / withdrawn
 
+An organization that was never a member and whose application is rejected is *released*: its
+people are removed and its open invitations and join requests closed, so whoever registered it
+does not keep it (nor block its RUC). Whoever applies next with its RUC takes it over. An
+organization takes in people (invitations, join requests) only while it is *active* or
+*applicant*; suspending or lapsing it revokes its open invitations.
+
 Every service locks the rows it changes (``select_for_update``) and re-checks the state after
 the lock, so two members of staff deciding at once cannot both win. A refused transition raises
 ``ValidationError`` with a translated message and changes nothing.
@@ -28,12 +34,14 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cluster_portal.audit.services import audit_decision
 from notifications.services import notify
 
 from .. import permissions
 from ..models import (
+    Invitation,
     JoinRequest,
     MembershipApplication,
     Organization,
@@ -61,6 +69,12 @@ APPLICATION_ORGANIZATION_FIELDS = (
 
 #: Length of ``Organization.membership_status_reason``.
 REASON_MAX_LENGTH = 300
+
+#: The answer to a RUC that belongs to an organization someone already controls.
+RUC_ALREADY_REGISTERED = gettext_lazy(
+    "An organization with this RUC is already registered. If you work there, ask to join it "
+    "instead."
+)
 
 #: Membership states from which an organization may (re-)apply.
 CAN_APPLY_FROM = (OrgStatus.NONE, OrgStatus.LAPSED)
@@ -156,6 +170,53 @@ def _submit(*, actor: User, organization: Organization, motivation: str) -> Memb
     return application
 
 
+def _ruc_already_registered() -> ValidationError:
+    return ValidationError({"ruc": ValidationError(RUC_ALREADY_REGISTERED, code="unique")})
+
+
+def _claimable_organization(ruc: str) -> Organization | None:
+    """The locked organization registered under ``ruc`` if a new applicant may take it over.
+
+    An organization that was never a member (status *none*) and has nobody in it is controlled
+    by no one, for example after the secretariat rejected the application of whoever registered
+    it (see :func:`membership_application_reject`): whoever applies with its RUC next takes it
+    over, so a wrong or malicious registration cannot block the RUC for good.
+    """
+    organization = Organization.objects.select_for_update().filter(ruc=ruc).first()
+    if organization is None:
+        return None
+    if organization.membership_status != OrgStatus.NONE or organization.memberships.exists():
+        return None
+    return organization
+
+
+def _take_over(
+    *, actor: User, organization: Organization, organization_data: dict[str, Any]
+) -> Organization:
+    """Overwrite the application fields of a claimable organization and make ``actor`` its
+    admin (the organization row is locked)."""
+    previous = {name: getattr(organization, name) for name in APPLICATION_ORGANIZATION_FIELDS}
+    for name, value in organization_data.items():
+        setattr(organization, name, value.strip() if isinstance(value, str) else value)
+    organization.full_clean()
+    changed = [
+        name
+        for name in APPLICATION_ORGANIZATION_FIELDS
+        if getattr(organization, name) != previous[name]
+    ]
+    organization.save(update_fields=[*changed, "updated_at"])
+    OrganizationMember.objects.create(
+        organization=organization, user=actor, role=OrganizationMember.Role.ADMIN
+    )
+    audit_decision(
+        actor=actor,
+        action="organization.claim",
+        target=organization,
+        changes={name: (previous[name], getattr(organization, name)) for name in changed},
+    )
+    return organization
+
+
 @transaction.atomic
 def membership_application_submit(
     *,
@@ -167,13 +228,27 @@ def membership_application_submit(
 
     Preconditions: ``actor`` is logged in; ``organization_data`` holds the fields of
     ``APPLICATION_ORGANIZATION_FIELDS`` and passes the model's validation (RUC format, check
-    digit and uniqueness included). The organization is created with status *applicant*,
-    ``actor`` becomes its admin, and the secretariat is notified (in-app + outbox email, in
-    this transaction).
+    digit). The organization is created with status *applicant*, ``actor`` becomes its admin,
+    and the secretariat is notified (in-app + outbox email, in this transaction).
+
+    A RUC already registered is refused (``ValidationError`` on ``ruc``), except for an
+    organization that was never a member (status *none*) and has nobody in it: ``actor`` then
+    takes it over (its application fields are replaced by ``organization_data``, ``actor``
+    becomes its admin, earlier applications stay as history) and the application is made for
+    it. Nothing changes on error.
     """
     unknown = set(organization_data) - set(APPLICATION_ORGANIZATION_FIELDS)
     if unknown:
         raise ValueError(f"Unexpected organization fields: {sorted(unknown)}")
+    ruc = str(organization_data.get("ruc") or "").strip()
+    if Organization.objects.filter(ruc=ruc).exists():
+        claimable = _claimable_organization(ruc)
+        if claimable is None:
+            raise _ruc_already_registered()
+        organization = _take_over(
+            actor=actor, organization=claimable, organization_data=organization_data
+        )
+        return _submit(actor=actor, organization=organization, motivation=motivation)
     try:
         # A savepoint, so that losing a race on the RUC is a validation error, not a 500.
         with transaction.atomic():
@@ -181,9 +256,7 @@ def membership_application_submit(
                 actor=actor, add_actor_as_admin=True, **organization_data
             )
     except IntegrityError:
-        raise ValidationError(
-            {"ruc": _("An organization with this RUC is already registered.")}, code="unique"
-        ) from None
+        raise _ruc_already_registered() from None
     return _submit(actor=actor, organization=organization, motivation=motivation)
 
 
@@ -200,6 +273,13 @@ def membership_application_resubmit(
     if not permissions.can_apply_for_organization(actor, organization):
         raise PermissionDenied(_("Only an admin of the organization can apply for it."))
     return _submit(actor=actor, organization=organization, motivation=motivation)
+
+
+def _revoke_open_invitations(organization: Organization) -> int:
+    """Stop every open invitation link of an organization that no longer takes in people."""
+    return Invitation.objects.filter(
+        organization=organization, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
 
 
 def _close_organization_application(organization: Organization) -> None:
@@ -261,6 +341,23 @@ def membership_application_approve(
     return application
 
 
+def _release_organization(*, actor: User, organization: Organization) -> list[str]:
+    """Release an organization that was never a member (row locked) so that nobody controls
+    it: its people are removed, open invitations revoked and pending join requests declined.
+    Returns the removed people's email addresses (for the audit trail)."""
+    now = timezone.now()
+    memberships = OrganizationMember.objects.filter(organization=organization).select_related(
+        "user"
+    )
+    removed = sorted(m.user.email for m in memberships)
+    memberships.delete()
+    _revoke_open_invitations(organization)
+    JoinRequest.objects.filter(organization=organization, status=JoinRequest.Status.PENDING).update(
+        status=JoinRequest.Status.REJECTED, decided_by=actor, decided_at=now
+    )
+    return removed
+
+
 @transaction.atomic
 def membership_application_reject(
     *, actor: User, application: MembershipApplication, reason: str
@@ -268,6 +365,14 @@ def membership_application_reject(
     """The secretariat turns the application down; the reason is shown to the applicant.
 
     Preconditions: ``actor`` is staff; the application is open; ``reason`` is not blank.
+
+    An organization that was a member before goes back to *lapsed* and keeps its people. One
+    that was never a member (no ``member_since``) goes back to *none* and is released: its
+    people are removed, its open invitations revoked and its pending join requests declined,
+    so whoever registered it does not keep controlling it (nor blocking its RUC); the next
+    person who applies with its RUC takes it over (see :func:`membership_application_submit`).
+    The application stays as history. Notifies the organization's admins (taken before the
+    release).
     """
     _require_staff(actor)
     reason = (reason or "").strip()
@@ -276,6 +381,7 @@ def membership_application_reject(
     application = _lock_application(application)
     _require_open(application, *MembershipApplication.OPEN_STATUSES)
     organization = _lock_organization(application.organization)
+    admins = _organization_admins(organization)
     application.status = Status.REJECTED
     application.decision_message = reason
     application.decided_by = actor
@@ -285,15 +391,26 @@ def membership_application_reject(
     )
     _close_organization_application(organization)
     application.organization = organization
+    released = organization.member_since is None
     audit_decision(
         actor=actor, action="membership_application.reject", target=application, reason=reason
     )
+    if released:
+        removed = _release_organization(actor=actor, organization=organization)
+        audit_decision(
+            actor=actor,
+            action="organization.release",
+            target=organization,
+            changes={"people": (", ".join(removed), "")},
+            reason=reason,
+        )
     notify(
-        recipients=_organization_admins(organization),
+        recipients=admins,
         event="members.application_rejected",
         context=_application_context(application),
         actor=actor,
-        url=_team_url(organization),
+        # Released organizations are no longer theirs: the team page would be a 404.
+        url=reverse("members:membership_apply") if released else _team_url(organization),
     )
     return application
 
@@ -459,8 +576,10 @@ def organization_suspend(*, actor: User, organization: Organization, reason: str
     """Suspend an active member: its people lose member-only features until reinstated.
 
     Preconditions: ``actor`` is staff; the organization is *active*; ``reason`` is not blank.
+    A suspended organization takes in nobody: its open invitations are revoked (an admin
+    invites again after the reinstatement).
     """
-    return _change_organization_status(
+    organization = _change_organization_status(
         actor=actor,
         organization=organization,
         allowed_from=(OrgStatus.ACTIVE,),
@@ -470,6 +589,8 @@ def organization_suspend(*, actor: User, organization: Organization, reason: str
         action="organization.suspend",
         event="members.organization_suspended",
     )
+    _revoke_open_invitations(organization)
+    return organization
 
 
 @transaction.atomic
@@ -498,9 +619,10 @@ def organization_lapse(*, actor: User, organization: Organization, reason: str) 
     """End an organization's membership (for example dues unpaid or it asked to leave).
 
     Preconditions: ``actor`` is staff; the organization is *active* or *suspended*; ``reason``
-    is not blank. The organization may apply again later.
+    is not blank. The organization may apply again later. Its open invitations are revoked:
+    a former member takes in nobody.
     """
-    return _change_organization_status(
+    organization = _change_organization_status(
         actor=actor,
         organization=organization,
         allowed_from=(OrgStatus.ACTIVE, OrgStatus.SUSPENDED),
@@ -510,6 +632,8 @@ def organization_lapse(*, actor: User, organization: Organization, reason: str) 
         action="organization.lapse",
         event="members.organization_lapsed",
     )
+    _revoke_open_invitations(organization)
+    return organization
 
 
 # --- Join requests -----------------------------------------------------------------------------
@@ -551,9 +675,9 @@ def join_request_create(
         )
     admins = _organization_admins(organization)
     if not admins:
+        # Not named: the person may have reached an organization they cannot see.
         raise ValidationError(
-            _("%(organization)s has no admin who could accept you; contact the secretariat.")
-            % {"organization": organization.display_name},
+            _("This organization has no admin who could accept you; contact the secretariat."),
             code="no_admin",
         )
     join_request = JoinRequest(organization=organization, user=actor, message=message.strip())

@@ -5,7 +5,9 @@ row first (``select_for_update``), so two admins demoting each other at the same
 leave the organization without one.
 
 Invitations: the link carries ``secrets.token_urlsafe(32)``; only its SHA-256 digest is stored.
-A link expires after ``settings.MEMBERS_INVITATION_DAYS`` days and works once.
+A link expires after ``settings.MEMBERS_INVITATION_DAYS`` days and works once, and only while
+the organization takes in people (active or applicant). An organization creates at most
+``settings.MEMBERS_INVITATIONS_PER_DAY`` invitations in 24 hours.
 """
 
 from __future__ import annotations
@@ -41,6 +43,13 @@ def invitation_token_digest(token: str) -> str:
 def invitation_days() -> int:
     """How many days an invitation link works (``settings.MEMBERS_INVITATION_DAYS``)."""
     return int(settings.MEMBERS_INVITATION_DAYS)
+
+
+def invitations_per_day() -> int:
+    """How many invitations an organization may create in 24 hours
+    (``settings.MEMBERS_INVITATIONS_PER_DAY``): the portal sends the emails, so the cap keeps
+    it from being used to mail strangers in bulk."""
+    return int(settings.MEMBERS_INVITATIONS_PER_DAY)
 
 
 def invitation_path(token: str) -> str:
@@ -124,24 +133,40 @@ def invitation_create(
 ) -> IssuedInvitation:
     """An organization admin invites a colleague by email.
 
-    Preconditions: ``actor`` may add people (admin of a non-suspended organization); ``email``
-    does not belong to a person already in the organization. An earlier open invitation to the
-    same address is revoked (its link stops working): inviting again means sending a fresh link.
+    Preconditions: ``actor`` may add people (admin of an active or applicant organization);
+    ``email`` does not belong to a person already in the organization; the organization has
+    created fewer than ``settings.MEMBERS_INVITATIONS_PER_DAY`` invitations in the last 24 hours
+    (revoked ones count too, so revoking does not reset the limit). An earlier open invitation
+    to the same address is revoked (its link stops working): inviting again means sending a
+    fresh link.
     The invitation email, with the raw token in its link, is written to the outbox in this
     transaction.
     """
+    organization = _lock_team(organization.pk)
     if not permissions.can_add_people(actor, organization):
         raise PermissionDenied(_("Only an admin of an organization in good standing can invite."))
-    _lock_team(organization.pk)
     email = _normalize_email(email)
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a valid role.")})
+    now = timezone.now()
+    limit = invitations_per_day()
+    sent = Invitation.objects.filter(
+        organization=organization, created_at__gt=now - timedelta(days=1)
+    ).count()
+    if sent >= limit:
+        raise ValidationError(
+            _(
+                "Your organization has reached its limit of %(limit)d invitations in 24 hours. "
+                "Try again later."
+            )
+            % {"limit": limit},
+            code="rate_limited",
+        )
     if email and _belongs_already(organization, email):
         raise ValidationError(
             {"email": _("This person already belongs to the organization.")},
             code="already_member",
         )
-    now = timezone.now()
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         organization=organization,
@@ -214,7 +239,8 @@ def invitation_check_usable(*, invitation: Invitation | None, user: User) -> Non
     """Raise ``InvitationError`` (with a translated message) unless ``user`` may accept.
 
     Read-only: the accept page asks it before showing the button, and ``invitation_accept``
-    asks it again under a row lock.
+    asks it again under a row lock. Besides the link itself, the organization must still take
+    in people (active or applicant): an invitation sent before a suspension does not work.
     """
     if invitation is None:
         raise InvitationError(
@@ -254,6 +280,14 @@ def invitation_check_usable(*, invitation: Invitation | None, user: User) -> Non
             _("You already belong to this organization."),
             code="already_member",
         )
+    if not permissions.organization_accepts_people(invitation.organization):
+        raise InvitationError(
+            _(
+                "This organization cannot take in new people at the moment (its membership of "
+                "the cluster is not active). Ask its admin or the secretariat."
+            ),
+            code="organization_closed",
+        )
 
 
 def invitation_find(token: str) -> Invitation | None:
@@ -273,8 +307,9 @@ def invitation_accept(*, actor: User, token: str) -> OrganizationMember:
 
     Preconditions (checked under a row lock): the token matches an invitation that is neither
     revoked, used nor expired; it was sent to one of ``actor``'s verified addresses; ``actor``
-    is not in the organization yet. A pending join request of ``actor`` for the organization is
-    closed as approved. Notifies the person who invited.
+    is not in the organization yet; the organization takes in people (active or applicant).
+    A pending join request of ``actor`` for the organization is closed as approved. Notifies
+    the person who invited.
     """
     found = invitation_find(token)
     if found is not None:

@@ -46,6 +46,7 @@ def organization_edit(request: HttpRequest, organization_id: int) -> HttpRespons
         request.POST or None,
         request.FILES or None,
         instance=organization,
+        user=request.user,
         can_change_identity=can_change_identity,
     )
     if request.method == "POST" and form.is_valid():

@@ -26,7 +26,7 @@ from ..forms_membership import (
     RoleForm,
     add_service_error,
 )
-from ..models import MembershipApplication, OrganizationMember
+from ..models import MembershipApplication, Organization, OrganizationMember
 from ..selectors import membership as selectors
 from ..selectors.membership import TeamAccess
 from ..services import membership as membership_services
@@ -35,6 +35,9 @@ from .membership import AuthenticatedRequest
 
 SUSPENDED_NO_NEW_PEOPLE = gettext_lazy(
     "While the membership is suspended, no one can be added to the organization."
+)
+NOT_MEMBER_NO_NEW_PEOPLE = gettext_lazy(
+    "Only an active member of the cluster, or an organization that has applied, can add people."
 )
 
 #: HTTP status of the page explaining why an invitation link cannot be used.
@@ -45,6 +48,7 @@ INVITATION_ERROR_STATUS = {
     "expired": 410,
     "wrong_email": 403,
     "already_member": 409,
+    "organization_closed": 403,
 }
 
 #: The organization last opened on the team page, to come back to from "My organization".
@@ -57,6 +61,13 @@ def _error_message(error: ValidationError) -> str:
 
 def _team_redirect(organization_id: int) -> HttpResponse:
     return redirect("members:team", organization_id=organization_id)
+
+
+def _no_new_people_message(access: TeamAccess) -> str:
+    """Why an admin cannot add people (``access.can_add_people`` is false)."""
+    if access.organization.membership_status == Organization.MembershipStatus.SUSPENDED:
+        return str(SUSPENDED_NO_NEW_PEOPLE)
+    return str(NOT_MEMBER_NO_NEW_PEOPLE)
 
 
 @login_required
@@ -138,7 +149,7 @@ def team(request: AuthenticatedRequest, organization_id: int) -> HttpResponse:
 def invitation_create(request: AuthenticatedRequest, organization_id: int) -> HttpResponse:
     access = selectors.team_get_for_admin(user=request.user, organization_id=organization_id)
     if not access.can_add_people:
-        messages.error(request, SUSPENDED_NO_NEW_PEOPLE)
+        messages.error(request, _no_new_people_message(access))
         return _team_redirect(organization_id)
     form = InvitationForm(request.POST)
     if form.is_valid():
@@ -257,7 +268,7 @@ def join_request_decide(
     access = selectors.team_get_for_admin(user=request.user, organization_id=organization_id)
     join_request = selectors.team_join_request_get(access=access, join_request_id=join_request_id)
     if decision == "approve" and not access.can_add_people:
-        messages.error(request, SUSPENDED_NO_NEW_PEOPLE)
+        messages.error(request, _no_new_people_message(access))
         return _team_redirect(organization_id)
     service = (
         membership_services.join_request_approve

@@ -153,6 +153,61 @@ def test_only_admins_of_a_non_suspended_organization_invite(organization, admin)
     assert not Invitation.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("status", "allowed"),
+    [
+        (Organization.MembershipStatus.ACTIVE, True),
+        (Organization.MembershipStatus.APPLICANT, True),
+        (Organization.MembershipStatus.NONE, False),
+        (Organization.MembershipStatus.LAPSED, False),
+        (Organization.MembershipStatus.SUSPENDED, False),
+    ],
+)
+def test_only_active_or_applicant_organizations_invite(organization, admin, status, allowed):
+    # Checked on the locked row, not on the (stale) instance the caller passes.
+    Organization.objects.filter(pk=organization.pk).update(membership_status=status)
+    if allowed:
+        services.invitation_create(actor=admin, organization=organization, email="a@example.pe")
+        assert Invitation.objects.count() == 1
+    else:
+        with pytest.raises(PermissionDenied):
+            services.invitation_create(actor=admin, organization=organization, email="a@example.pe")
+        assert not Invitation.objects.exists()
+        assert not OutboxEmail.objects.exists()
+
+
+def test_invitations_per_day_are_capped(organization, admin, settings) -> None:
+    settings.MEMBERS_INVITATIONS_PER_DAY = 3
+    # An invitation older than 24 hours does not count.
+    InvitationFactory(
+        organization=organization, created_at=timezone.now() - datetime.timedelta(hours=25)
+    )
+    # Other organizations' invitations do not count either.
+    InvitationFactory()
+    first = services.invitation_create(
+        actor=admin, organization=organization, email="a0@example.pe"
+    )
+    # Revoking does not give the invitation back.
+    services.invitation_revoke(actor=admin, invitation=first.invitation)
+    for n in (1, 2):
+        services.invitation_create(actor=admin, organization=organization, email=f"a{n}@example.pe")
+    before = state()
+    emails = OutboxEmail.objects.count()
+    with pytest.raises(ValidationError) as excinfo:
+        services.invitation_create(actor=admin, organization=organization, email="a3@example.pe")
+    assert excinfo.value.code == "rate_limited"
+    assert excinfo.value.messages == [
+        "Your organization has reached its limit of 3 invitations in 24 hours. Try again later."
+    ]
+    assert state() == before
+    assert OutboxEmail.objects.count() == emails
+
+
+def test_the_daily_cap_defaults_to_twenty(settings) -> None:
+    assert settings.MEMBERS_INVITATIONS_PER_DAY == 20
+    assert services.invitations_per_day() == 20
+
+
 def test_revoke(organization, admin) -> None:
     invitation = InvitationFactory(organization=organization, invited_by=admin)
     member = OrganizationMemberFactory(organization=organization).user
@@ -253,6 +308,54 @@ def test_unknown_token(token) -> None:
     with pytest.raises(services.InvitationError) as excinfo:
         services.invitation_accept(actor=UserFactory(), token=token)
     assert excinfo.value.code == "invalid"
+
+
+def test_an_invitation_sent_before_a_suspension_no_longer_works(
+    organization, admin, staff_user
+) -> None:
+    from members.services.membership import organization_suspend
+
+    issued = services.invitation_create(
+        actor=admin, organization=organization, email="late@example.pe"
+    )
+    organization_suspend(actor=staff_user, organization=organization, reason="Cuotas.")
+    person = UserFactory(email="late@example.pe")
+    # Suspending revoked the link.
+    with pytest.raises(services.InvitationError) as excinfo:
+        services.invitation_accept(actor=person, token=issued.token)
+    assert excinfo.value.code == "revoked"
+    assert not OrganizationMember.objects.filter(user=person).exists()
+
+
+@pytest.mark.parametrize(
+    "status",
+    [
+        Organization.MembershipStatus.SUSPENDED,
+        Organization.MembershipStatus.LAPSED,
+        Organization.MembershipStatus.NONE,
+    ],
+)
+def test_an_open_invitation_of_an_organization_that_takes_in_nobody_changes_nothing(
+    client_en, organization, status
+) -> None:
+    """Even a link that was not revoked (status changed another way) stops working."""
+    invitation = InvitationFactory(organization=organization, email="p@example.pe")
+    Organization.objects.filter(pk=organization.pk).update(membership_status=status)
+    person = UserFactory(email="p@example.pe")
+    before = state()
+    with pytest.raises(services.InvitationError) as excinfo:
+        services.invitation_accept(actor=person, token=invitation.token)
+    assert excinfo.value.code == "organization_closed"
+    assert excinfo.value.messages[0].startswith(
+        "This organization cannot take in new people at the moment"
+    )
+    client_en.force_login(person)
+    for method in (client_en.get, client_en.post):
+        response = method(accept_url(invitation.token))
+        assert response.status_code == 403
+        assert "cannot take in new people" in response.content.decode()
+    assert state() == before
+    assert not OrganizationMember.objects.filter(user=person).exists()
 
 
 def test_already_a_member(organization) -> None:

@@ -138,9 +138,103 @@ def test_submit_with_duplicate_ruc_changes_nothing() -> None:
             motivation="Queremos unirnos.",
         )
     assert excinfo.value.message_dict["ruc"] == [
-        "An organization with this RUC is already registered."
+        "An organization with this RUC is already registered. If you work there, ask to join it "
+        "instead."
     ]
     assert snapshot() == before
+
+
+def released_organization(**kwargs: object) -> Organization:
+    """An organization registered by someone whose application the secretariat rejected."""
+    application = MembershipApplicationFactory(
+        organization__ruc=VALID_RUC, organization__member_since=None, **kwargs
+    )
+    services.membership_application_reject(
+        actor=UserFactory(is_staff=True), application=application, reason="No."
+    )
+    organization = application.organization
+    organization.refresh_from_db()
+    assert organization.membership_status == OrgStatus.NONE
+    assert not organization.memberships.exists()
+    return organization
+
+
+def test_submit_with_the_ruc_of_an_organization_nobody_controls_takes_it_over(
+    staff_user,
+) -> None:
+    organization = released_organization(organization__legal_name="Usurpada S.A.C.")
+    earlier = MembershipApplication.objects.get(organization=organization)
+    claimant = UserFactory()
+    application = services.membership_application_submit(
+        actor=claimant, organization_data=organization_data(), motivation="Somos los dueños."
+    )
+    assert application.organization_id == organization.pk
+    assert application.applicant == claimant
+    assert application.status == Status.SUBMITTED
+    organization.refresh_from_db()
+    assert organization.legal_name == "Servicios Mineros del Misti S.A.C."
+    assert organization.trade_name == "Misti Servicios"
+    assert organization.membership_status == OrgStatus.APPLICANT
+    assert Organization.objects.filter(ruc=VALID_RUC).count() == 1
+    member = OrganizationMember.objects.get(organization=organization)
+    assert (member.user, member.role) == (claimant, OrganizationMember.Role.ADMIN)
+    earlier.refresh_from_db()
+    assert earlier.status == Status.REJECTED  # the history stays
+    assert "organization.claim" in decisions(organization)
+    assert Notification.objects.filter(
+        recipient=staff_user, event="members.application_submitted"
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        # Someone controls it: never a member, but it has people.
+        lambda: (
+            OrganizationMemberFactory(
+                organization__ruc=VALID_RUC,
+                organization__membership_status=OrgStatus.NONE,
+                organization__member_since=None,
+            ).organization
+        ),
+        # A former member with nobody in it stays the secretariat's business.
+        lambda: OrganizationFactory(ruc=VALID_RUC, membership_status=OrgStatus.LAPSED),
+        lambda: OrganizationFactory(ruc=VALID_RUC),
+        lambda: MembershipApplicationFactory(organization__ruc=VALID_RUC).organization,
+    ],
+)
+def test_submit_cannot_take_over_an_organization_in_use(make) -> None:
+    organization = make()
+    before = snapshot()
+    names = (organization.legal_name, organization.trade_name)
+    with pytest.raises(ValidationError) as excinfo:
+        services.membership_application_submit(
+            actor=UserFactory(), organization_data=organization_data(), motivation="Nuestra."
+        )
+    assert [error.code for error in excinfo.value.error_dict["ruc"]] == ["unique"]
+    assert snapshot() == before
+    organization.refresh_from_db()
+    assert (organization.legal_name, organization.trade_name) == names
+
+
+def test_takeover_refused_for_another_reason_changes_nothing() -> None:
+    organization = released_organization()
+    before = snapshot()
+    with pytest.raises(ValidationError):
+        services.membership_application_submit(
+            actor=UserFactory(),
+            organization_data=organization_data(legal_name="Nueva S.A.C."),
+            motivation="  ",
+        )
+    with pytest.raises(ValidationError):
+        services.membership_application_submit(
+            actor=UserFactory(),
+            organization_data=organization_data(kind=Organization.Kind.MINING_COMPANY),
+            motivation="Sí.",
+        )
+    assert snapshot() == before
+    organization.refresh_from_db()
+    assert organization.legal_name != "Nueva S.A.C."
 
 
 def test_submit_needs_a_motivation_and_changes_nothing() -> None:
@@ -257,9 +351,51 @@ def test_rejecting_a_former_members_application_leaves_it_lapsed(staff_user) -> 
         organization__membership_status=OrgStatus.APPLICANT,
         organization__member_since=datetime.date(2022, 3, 1),
     )
+    colleague = OrganizationMemberFactory(organization=application.organization)
     services.membership_application_reject(actor=staff_user, application=application, reason="No.")
     application.organization.refresh_from_db()
     assert application.organization.membership_status == OrgStatus.LAPSED
+    # A former member keeps its people.
+    assert set(application.organization.memberships.values_list("user", flat=True)) == {
+        application.applicant.pk,
+        colleague.user.pk,
+    }
+
+
+def test_rejecting_a_new_organization_releases_it(application, staff_user) -> None:
+    """Whoever registered an organization the secretariat turned down does not keep it: its
+    people leave, its invitations stop working and pending join requests are declined."""
+    from members.models import Invitation
+    from tests.members.factories import InvitationFactory
+
+    organization = application.organization
+    applicant = application.applicant
+    colleague = OrganizationMemberFactory(organization=organization).user
+    invitation = InvitationFactory(organization=organization, invited_by=applicant)
+    join_request = JoinRequestFactory(organization=organization)
+    services.membership_application_reject(
+        actor=staff_user, application=application, reason="No es su empresa."
+    )
+    organization.refresh_from_db()
+    application.refresh_from_db()
+    assert organization.membership_status == OrgStatus.NONE
+    assert not OrganizationMember.objects.filter(organization=organization).exists()
+    assert Invitation.objects.get(pk=invitation.pk).revoked_at is not None
+    join_request.refresh_from_db()
+    assert join_request.status == JoinRequest.Status.REJECTED
+    assert join_request.decided_by == staff_user
+    # The application stays as history; the applicant is told where to go next.
+    assert application.status == Status.REJECTED
+    assert application.decision_message == "No es su empresa."
+    notification = Notification.objects.get(
+        recipient=applicant, event="members.application_rejected"
+    )
+    assert notification.url == "/members/apply/"
+    assert "No es su empresa." in notification.body
+    assert not Notification.objects.filter(
+        recipient=colleague, event="members.application_rejected"
+    ).exists()
+    assert decisions(organization) == ["organization.release"]
 
 
 def test_request_info_then_respond_then_approve(application, staff_user) -> None:
@@ -385,6 +521,21 @@ def test_suspend_and_reinstate(staff_user) -> None:
     assert decisions(organization) == ["organization.suspend", "organization.reinstate"]
 
 
+@pytest.mark.parametrize("service", [services.organization_suspend, services.organization_lapse])
+def test_suspension_and_lapse_revoke_open_invitations(service, staff_user) -> None:
+    from members.models import Invitation
+    from tests.members.factories import InvitationFactory
+
+    organization = OrganizationFactory()
+    open_invitation = InvitationFactory(organization=organization)
+    accepted = InvitationFactory(organization=organization, accepted_at=timezone.now())
+    elsewhere = InvitationFactory()
+    service(actor=staff_user, organization=organization, reason="Cuotas impagas.")
+    assert Invitation.objects.get(pk=open_invitation.pk).revoked_at is not None
+    assert Invitation.objects.get(pk=accepted.pk).revoked_at is None
+    assert Invitation.objects.get(pk=elsewhere.pk).revoked_at is None
+
+
 def test_lapse_and_apply_again(staff_user) -> None:
     organization = OrganizationFactory()
     admin = OrganizationMemberFactory(
@@ -498,6 +649,9 @@ def test_join_request_refusals(organization_with_admin) -> None:
     with pytest.raises(ValidationError) as excinfo:
         services.join_request_create(actor=person, organization=orphan)
     assert excinfo.value.code == "no_admin"
+    # The person may not be allowed to see it: the organization is not named.
+    assert orphan.display_name not in excinfo.value.messages[0]
+    assert orphan.legal_name not in excinfo.value.messages[0]
     assert snapshot() == before
 
 

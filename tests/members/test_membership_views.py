@@ -4,6 +4,8 @@ closing for suspended organizations (``member_required``)."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage.fallback import FallbackStorage
@@ -205,13 +207,78 @@ def test_ask_to_join_then_cancel(client_en, person, public_org) -> None:
     assert join_request.status == JoinRequest.Status.CANCELLED
 
 
+NOT_FOUND = "This organization was not found. Search for it again by its RUC or its name."
+
+
 def test_ask_to_join_an_unknown_organization(client_en) -> None:
     response = client_en.post(
         reverse("members:membership_join"), {"organization": 999_999}, follow=True
     )
     assert response.status_code == 200
-    assert "This organization no longer exists." in response.content.decode()
+    assert NOT_FOUND in response.content.decode()
     assert not JoinRequest.objects.exists()
+
+
+def hidden_organizations() -> list[Organization]:
+    """Organizations with an admin that a stranger cannot find by name."""
+    private = OrganizationFactory(trade_name="Secreta Minera", is_public=False)
+    applicant = MembershipApplicationFactory(
+        organization__trade_name="Postulante Oculta"
+    ).organization
+    suspended = OrganizationFactory(
+        trade_name="Suspendida Oculta", membership_status=OrgStatus.SUSPENDED
+    )
+    lapsed = OrganizationFactory(trade_name="Antigua Oculta", membership_status=OrgStatus.LAPSED)
+    for organization in (private, suspended, lapsed):
+        OrganizationMemberFactory(organization=organization, role=OrganizationMember.Role.ADMIN)
+    return [private, applicant, suspended, lapsed]
+
+
+def test_asking_to_join_a_hidden_organization_by_id_reveals_nothing(client_en) -> None:
+    """A guessed id of an organization the person could not have found gets the same answer
+    as an id that does not exist: its name is never shown and nothing is created."""
+    from notifications.models import Notification
+
+    url = reverse("members:membership_join")
+    for organization in hidden_organizations():
+        for data in (
+            {"organization": organization.pk, "message": "Hola"},
+            # Another organization's RUC does not open this one.
+            {"organization": organization.pk, "ruc": RUC},
+        ):
+            response = client_en.post(url, data, follow=True)
+            body = response.content.decode()
+            assert NOT_FOUND in body
+            assert organization.display_name not in body
+            assert organization.legal_name not in body
+    assert not JoinRequest.objects.exists()
+    assert not Notification.objects.filter(event="members.join_request_created").exists()
+
+
+def test_asking_to_join_with_the_exact_ruc_works_for_any_organization(
+    client_en, person, private_org
+) -> None:
+    """What a RUC search finds (private profiles included) can be asked to join: the search
+    result sends the RUC along."""
+    body = search(client_en, private_org.ruc)
+    assert f'name="ruc" value="{private_org.ruc}"' in body
+    response = client_en.post(
+        reverse("members:membership_join"),
+        {"organization": private_org.pk, "ruc": private_org.ruc},
+        follow=True,
+    )
+    assert "Your request to join Minera Reservada has been sent" in response.content.decode()
+    assert JoinRequest.objects.filter(organization=private_org, user=person).exists()
+
+
+def test_name_search_finds_only_public_active_members(client_en) -> None:
+    hidden = hidden_organizations()
+    body = search(client_en, "Oculta")
+    assert "No organization matches." in body
+    for organization in hidden:
+        assert organization.display_name not in body
+        # The exact RUC still finds each of them.
+        assert organization.display_name in search(client_en, organization.ruc)
 
 
 # --- My organization ---------------------------------------------------------------------------
@@ -290,7 +357,10 @@ def test_withdraw_from_the_team_page(client_en, person) -> None:
 def test_rejected_application_shows_the_reason_and_admin_applies_again(
     client_en, person, staff_user
 ) -> None:
-    application = MembershipApplicationFactory(applicant=person)
+    # A former member keeps its people after a rejection (see the next test for a new one).
+    application = MembershipApplicationFactory(
+        applicant=person, organization__member_since=datetime.date(2021, 5, 1)
+    )
     services.membership_application_reject(
         actor=staff_user, application=application, reason="Falta la ficha RUC."
     )
@@ -298,7 +368,7 @@ def test_rejected_application_shows_the_reason_and_admin_applies_again(
     body = client_en.get(team).content.decode()
     assert "Reason for the rejection:" in body
     assert "Falta la ficha RUC." in body
-    assert "Not a member" in body
+    assert "Lapsed" in body
     url = reverse("members:membership_apply_again", args=[application.organization_id])
     assert url in body
     assert client_en.get(url).status_code == 200
@@ -308,6 +378,64 @@ def test_rejected_application_shows_the_reason_and_admin_applies_again(
     assert response.status_code == 302
     application.organization.refresh_from_db()
     assert application.organization.membership_status == OrgStatus.APPLICANT
+
+
+def test_rejected_new_organization_is_released_and_its_ruc_can_be_claimed(
+    client_en, person, staff_user
+) -> None:
+    """A registration rejected by the secretariat does not keep the RUC: the person who made it
+    leaves the organization, and whoever applies next with the RUC takes it over."""
+    response = client_en.post(reverse("members:membership_apply_new"), application_form())
+    assert response.status_code == 302
+    organization = Organization.objects.get(ruc=RUC)
+    first = MembershipApplication.objects.get(organization=organization)
+    services.membership_application_reject(
+        actor=staff_user, application=first, reason="No es su empresa."
+    )
+    assert not OrganizationMember.objects.filter(organization=organization).exists()
+    assert client_en.get(reverse("members:team", args=[organization.pk])).status_code == 404
+    # The applicant still reads the decision and its reason where "My organization" leads.
+    response = client_en.get(reverse("members:my_organization"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("members:membership_apply")
+    body = response.content.decode()
+    assert 'data-testid="rejected-application"' in body
+    assert "Reason for the rejection:" in body
+    assert "No es su empresa." in body
+    response = client_en.post(
+        reverse("members:invitation_create", args=[organization.pk]),
+        {"email": "x@example.pe", "role": "member"},
+    )
+    assert response.status_code == 404
+
+    claimant = UserFactory()
+    other = Client(HTTP_ACCEPT_LANGUAGE="en")
+    other.force_login(claimant)
+    response = other.post(
+        reverse("members:membership_apply_new"),
+        application_form(legal_name="Hídricas Verdaderas S.A.C.", trade_name="Verdaderas"),
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("members:team", args=[organization.pk])
+    organization.refresh_from_db()
+    assert Organization.objects.filter(ruc=RUC).count() == 1
+    assert organization.legal_name == "Hídricas Verdaderas S.A.C."
+    assert organization.membership_status == OrgStatus.APPLICANT
+    assert list(organization.memberships.values_list("user", "role")) == [
+        (claimant.pk, OrganizationMember.Role.ADMIN)
+    ]
+    # The rejected application stays as history, next to the new one.
+    assert list(
+        MembershipApplication.objects.filter(organization=organization)
+        .order_by("pk")
+        .values_list("applicant", "status")
+    ) == [
+        (person.pk, MembershipApplication.Status.REJECTED),
+        (claimant.pk, MembershipApplication.Status.SUBMITTED),
+    ]
+    # Once taken over, the organization is no longer shown to the first applicant.
+    body = client_en.get(reverse("members:membership_apply")).content.decode()
+    assert 'data-testid="rejected-application"' not in body
+    assert "Verdaderas" not in body
 
 
 def test_approved_organization_shows_active_member(client_en, person, staff_user) -> None:

@@ -389,6 +389,82 @@ def test_edit_page_logo_upload(client: Client, private_dir, org_admin) -> None:
     assert logo.get_download_url() in profile.content.decode()
 
 
+def _reference_client_options(client: Client, organization: Organization) -> str:
+    html = client.get(
+        reverse("members:organization_edit", args=[organization.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    return html.split('name="reference_clients"')[1].split("</select>")[0]
+
+
+def test_reference_clients_offered_are_those_the_editor_may_see(client: Client) -> None:
+    """An applicant's admin is a visitor of the directory: the reference-client list must not
+    reveal private members (nor organizations outside the cluster)."""
+    private = OrganizationFactory(trade_name="Privada Confidencial", is_public=False)
+    public = OrganizationFactory(trade_name="Publica Visible")
+    OrganizationFactory(
+        trade_name="Suspendida Oculta", membership_status=Organization.MembershipStatus.SUSPENDED
+    )
+    applicant = OrganizationFactory(
+        trade_name="Postulante", membership_status=Organization.MembershipStatus.APPLICANT
+    )
+    applicant_admin = OrganizationMemberFactory(
+        organization=applicant, role=OrganizationMember.Role.ADMIN
+    ).user
+    client.force_login(applicant_admin)
+    options = _reference_client_options(client, applicant)
+    assert "Publica Visible" in options
+    assert "Privada Confidencial" not in options
+    assert "Suspendida Oculta" not in options
+    assert "Postulante" not in options  # never its own client
+
+    # A private organization's id cannot be posted either; nothing is saved.
+    url = reverse("members:organization_edit", args=[applicant.pk])
+    data = {
+        "legal_name": applicant.legal_name,
+        "kind": "mets",
+        "region": "arequipa",
+        "is_public": "on",
+    }
+    response = client.post(
+        url, {**data, "reference_clients": [private.pk]}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    assert "Privada Confidencial" not in response.content.decode()
+    assert not applicant.reference_clients.exists()
+    response = client.post(url, {**data, "reference_clients": [public.pk]})
+    assert response.status_code == 302
+    assert list(applicant.reference_clients.all()) == [public]
+
+    # A cluster member's admin sees private members too.
+    member_admin = OrganizationMemberFactory(role=OrganizationMember.Role.ADMIN)
+    member_org = member_admin.organization
+    client.force_login(member_admin.user)
+    options = _reference_client_options(client, member_org)
+    assert "Privada Confidencial" in options
+    assert "Suspendida Oculta" not in options
+
+
+def test_reference_clients_already_named_stay_selectable(client: Client) -> None:
+    private = OrganizationFactory(trade_name="Privada Confidencial", is_public=False)
+    applicant = OrganizationFactory(membership_status=Organization.MembershipStatus.APPLICANT)
+    applicant.reference_clients.set([private])
+    admin = OrganizationMemberFactory(organization=applicant, role=OrganizationMember.Role.ADMIN)
+    client.force_login(admin.user)
+    options = _reference_client_options(client, applicant)
+    assert "Privada Confidencial" in options
+    response = client.post(
+        reverse("members:organization_edit", args=[applicant.pk]),
+        {
+            "legal_name": applicant.legal_name,
+            "kind": "mets",
+            "region": "arequipa",
+            "reference_clients": [private.pk],
+        },
+    )
+    assert response.status_code == 302
+    assert list(applicant.reference_clients.all()) == [private]
+
+
 def test_capability_taxonomy_is_seeded_by_migration() -> None:
     counts = {
         dimension: Capability.objects.filter(dimension=dimension).count()

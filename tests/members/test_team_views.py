@@ -146,6 +146,56 @@ def test_suspended_organization_cannot_add_people(organization, admin, staff_use
     assert join_request.status == JoinRequest.Status.PENDING
 
 
+@pytest.mark.parametrize(
+    "status", [Organization.MembershipStatus.NONE, Organization.MembershipStatus.LAPSED]
+)
+def test_organization_outside_the_cluster_cannot_add_people(organization, admin, status) -> None:
+    Organization.objects.filter(pk=organization.pk).update(membership_status=status)
+    join_request = JoinRequestFactory(organization=organization)
+    client = client_for(admin.user)
+    body = client.get(team_url(organization)).content.decode()
+    assert 'data-testid="invite-form"' not in body
+    assert (
+        "Only an active member of the cluster, or an organization that has applied, can invite "
+        "people."
+    ) in body
+    refusal = (
+        "Only an active member of the cluster, or an organization that has applied, can add people."
+    )
+    response = client.post(
+        reverse("members:invitation_create", args=[organization.pk]),
+        {"email": "x@example.pe", "role": "member"},
+        follow=True,
+    )
+    assert refusal in response.content.decode()
+    response = client.post(
+        reverse("members:join_request_approve", args=[organization.pk, join_request.pk]),
+        follow=True,
+    )
+    assert refusal in response.content.decode()
+    assert not Invitation.objects.exists()
+    assert not OutboxEmail.objects.exists()
+    join_request.refresh_from_db()
+    assert join_request.status == JoinRequest.Status.PENDING
+    assert not OrganizationMember.objects.filter(user=join_request.user).exists()
+
+
+def test_applicant_organization_invites_up_to_the_daily_cap(settings) -> None:
+    settings.MEMBERS_INVITATIONS_PER_DAY = 2
+    application = MembershipApplicationFactory()
+    organization = application.organization
+    client = client_for(application.applicant)
+    url = reverse("members:invitation_create", args=[organization.pk])
+    for n in range(2):
+        response = client.post(url, {"email": f"colega{n}@example.pe", "role": "member"})
+        assert response.status_code == 302
+    response = client.post(url, {"email": "colega2@example.pe", "role": "member"})
+    assert response.status_code == 200
+    assert "reached its limit of 2 invitations in 24 hours" in response.content.decode()
+    assert Invitation.objects.filter(organization=organization).count() == 2
+    assert OutboxEmail.objects.filter(event="members.invitation").count() == 2
+
+
 def test_revoke_from_the_team_page(organization, admin) -> None:
     invitation = InvitationFactory(organization=organization)
     response = client_for(admin.user).post(
