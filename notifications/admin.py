@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import Notification, NotificationPreference, OutboxEmail
 
@@ -83,9 +84,10 @@ class OutboxEmailAdmin(admin.ModelAdmin):
             status__in=[OutboxEmail.Status.FAILED, OutboxEmail.Status.PENDING],
             frequency="immediate",
         ).update(status=OutboxEmail.Status.PENDING, attempts=0, next_attempt_at=timezone.now())
-        self.message_user(
-            request, _("%(count)d emails will be sent again.") % {"count": count}, messages.SUCCESS
-        )
+        message = ngettext(
+            "%(count)d email will be sent again.", "%(count)d emails will be sent again.", count
+        ) % {"count": count}
+        self.message_user(request, message, messages.SUCCESS)
 
 
 @admin.register(NotificationPreference)

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import PartnerClient
 from .scopes import scope_choices
@@ -155,6 +156,11 @@ class PartnerClientAdmin(admin.ModelAdmin):
             count += 1
         self.message_user(
             request,
-            _("%(count)d client(s) deactivated; their tokens were revoked.") % {"count": count},
+            ngettext(
+                "%(count)d client deactivated; its tokens were revoked.",
+                "%(count)d clients deactivated; their tokens were revoked.",
+                count,
+            )
+            % {"count": count},
             messages.SUCCESS,
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -54,9 +55,9 @@ class OrganizationSerializer(serializers.ModelSerializer):
     profile_url = serializers.SerializerMethodField()
     # Member-only (absent for visitors and public:read tokens).
     reference_clients = serializers.SerializerMethodField(
-        help_text="Members only. Organizations of the cluster this one has worked for."
+        help_text=_("Members only. Organizations of the cluster this one has worked for.")
     )
-    team = serializers.SerializerMethodField(help_text="Members only. People on the portal.")
+    team = serializers.SerializerMethodField(help_text=_("Members only. People on the portal."))
 
     class Meta:
         model = Organization
@@ -86,7 +87,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "membership_status",
         )
         extra_kwargs = {
-            name: {"required": False, "help_text": "Members only."}
+            name: {"required": False, "help_text": _("Members only.")}
             for name in (
                 "employee_band",
                 "certifications",
@@ -143,7 +144,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
 class SeatSerializer(serializers.ModelSerializer):
     person = serializers.CharField(source="person.full_name")
     organization = serializers.SerializerMethodField(
-        help_text="Null when the seat's organization is not visible to the caller."
+        help_text=_("Null when the seat's organization is not visible to the caller.")
     )
 
     class Meta:

@@ -17,6 +17,7 @@ from ..selectors.organizations import (
     organization_directory_queryset,
     organization_profile_queryset,
 )
+from .filters import WorkingGroupFilter
 from .permissions import PUBLIC_READ, DirectoryReadPermission, DirectoryViewer, directory_viewer
 from .serializers import OrganizationSerializer, WorkingGroupSerializer
 
@@ -82,7 +83,9 @@ class OrganizationViewSet(DirectoryViewerMixin, ReadOnlyModelViewSet):
         summary=_("Technical working groups"),
         description=_(
             "The cluster's technical working groups (mesas técnicas) with their coordinator and "
-            "current seats. A seat's organization is null when the caller may not see it."
+            "current seats. A seat's organization is null when the caller may not see it. "
+            "Filter by seat holder with ?organization=<id>, search names and descriptions "
+            "with ?search=."
         ),
         tags=["members"],
     ),
@@ -93,7 +96,7 @@ class WorkingGroupViewSet(DirectoryViewerMixin, ReadOnlyModelViewSet):
     scope_read = PUBLIC_READ
     serializer_class = WorkingGroupSerializer
     lookup_field = "slug"
-    filterset_fields = ()
+    filterset_class = WorkingGroupFilter
     search_fields = ("name", "description")
     ordering_fields = ("position", "name")
     ordering = ("position", "name")

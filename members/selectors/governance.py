@@ -14,7 +14,7 @@ from django.http import Http404
 
 from ..models import GoverningBody, Organization, Seat
 from ..permissions import Audience, directory_audience, organization_visible_to
-from .organizations import organization_ids_of_user
+from .organizations import organization_ids_of_user, organization_visible_q
 
 ROLE_ORDER = Case(
     When(role=Seat.Role.CHAIR, then=Value(0)),
@@ -56,6 +56,21 @@ def governing_body_queryset(*, audience: Audience) -> QuerySet[GoverningBody]:
         )
         .order_by("position", "name")
     )
+
+
+def governing_body_ids_seating(
+    *, organization_id: int, audience: Audience, own_ids: Iterable[int] = ()
+) -> QuerySet[Seat, Any]:
+    """Ids (``body_id``, for a subquery) of the bodies where ``organization_id`` holds a current
+    seat. Empty when the audience may not see that organization: a filter must not reveal the
+    seat that :func:`mark_seat_organizations` hides."""
+    visible = Organization.objects.filter(organization_visible_q(audience, own_ids=own_ids))
+    return Seat.objects.filter(
+        ended_on__isnull=True,
+        organization_id=organization_id,
+        organization__membership_status=Organization.MembershipStatus.ACTIVE,
+        organization__in=visible,
+    ).values("body_id")
 
 
 def mark_seat_organizations(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 from oauth2_provider.models import AccessToken, get_application_model
@@ -106,19 +107,36 @@ def test_rotate_secret_action_revokes_tokens_and_shows_the_new_secret(
     assert request_token(Client(), partner, secret=new_secret).status_code == 200
 
 
+def _deactivate(admin_client: Client, partners: list[PartnerClient]) -> list[str]:
+    response = admin_client.post(
+        reverse("admin:api_partnerclient_changelist"),
+        {"action": "deactivate", "_selected_action": [partner.pk for partner in partners]},
+    )
+    assert response.status_code == 302
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
 def test_deactivate_action(admin_client: Client, issue_token) -> None:
     partner = PartnerClientFactory()
     issue_token(partner)
 
-    admin_client.post(
-        reverse("admin:api_partnerclient_changelist"),
-        {"action": "deactivate", "_selected_action": [partner.pk]},
-    )
+    messages = _deactivate(admin_client, [partner])
 
+    assert messages == ["1 client deactivated; its tokens were revoked."]
     partner.refresh_from_db()
     assert partner.is_active is False
     assert not AccessToken.objects.exists()
     assert request_token(Client(), partner).status_code == 401
+
+
+def test_deactivate_action_counts_only_active_clients_in_the_plural(admin_client: Client) -> None:
+    partners = [PartnerClientFactory() for _ in range(2)]
+    already_inactive = PartnerClientFactory(is_active=False)
+
+    messages = _deactivate(admin_client, [*partners, already_inactive])
+
+    assert messages == ["2 clients deactivated; their tokens were revoked."]
+    assert not PartnerClient.objects.filter(is_active=True).exists()
 
 
 def test_change_form_updates_scopes_and_name(admin_client: Client) -> None:

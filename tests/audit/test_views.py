@@ -199,6 +199,61 @@ def test_query_count_is_the_same_for_5_and_50_entries(
     assert few == many
 
 
+def _make_mixed_entries(count: int, actors: list[User]) -> None:
+    """At least ``count`` entries of every shape the unfiltered page shows: creations and edits
+    of organizations and people, many-to-many changes, decisions, by several people and by
+    nobody (a command or a task)."""
+    from auditlog.context import set_actor
+
+    target = LogEntry.objects.count() + count
+    n = 0
+    while LogEntry.objects.count() < target:
+        actor = actors[n % len(actors)]
+        kind = n % 5
+        if kind == 0:
+            with set_actor(actor):
+                OrganizationFactory(legal_name=f"Mezcla {n} S.A.")
+        elif kind == 1:
+            organization = Organization.objects.order_by("-pk").first() or OrganizationFactory()
+            with set_actor(actor):
+                organization.legal_name = f"{organization.legal_name} (editada {n})"
+                organization.save()
+        elif kind == 2:
+            organization = Organization.objects.order_by("-pk").first() or OrganizationFactory()
+            with set_actor(actor):
+                organization.reference_clients.add(OrganizationFactory())
+        elif kind == 3:
+            UserFactory()  # no actor: "System"
+        else:
+            audit_decision(
+                actor=actor,
+                target=Organization.objects.order_by("-pk").first() or OrganizationFactory(),
+                action="membership.review",
+                reason=f"Revisión {n}",
+            )
+        n += 1
+
+
+def test_unfiltered_query_count_is_the_same_for_5_and_50_entries(
+    staff_client: Client, mfa_staff_user: User
+) -> None:
+    actors = [mfa_staff_user, UserFactory(is_staff=True, email="otra@clusterminero.pe")]
+    LogEntry.objects.all().delete()
+    _make_mixed_entries(5, actors)
+    staff_client.get(URL)  # warm caches (content types, session)
+    with CaptureQueriesContext(connection) as few:
+        response = staff_client.get(URL)
+    assert response.status_code == 200
+    assert 5 <= rows(response) < 50
+    _make_mixed_entries(50, actors)
+    with CaptureQueriesContext(connection) as many:
+        response = staff_client.get(URL)
+    assert response.status_code == 200
+    assert rows(response) == 50  # a full page of mixed entries
+    assert len(few) == len(many), (len(few), len(many))
+    print(f"/staff/audit/ unfiltered: {len(few)} queries for a few and for 50 entries")
+
+
 def test_pagination_keeps_filters(staff_client: Client, mfa_staff_user: User) -> None:
     _make_entries(60, mfa_staff_user)
     first = staff_client.get(URL, {"action": "decision"})

@@ -165,10 +165,22 @@ def test_returns_safe_string_and_handles_empty() -> None:
     assert render_markdown(None) == ""
 
 
-def test_same_text_renders_the_same_and_long_texts_work() -> None:
-    assert html("**x**") == html("**x**")
+def test_short_texts_are_memoised_and_long_ones_are_rendered_each_time() -> None:
+    from cluster_portal.core import markdown as markdown_module
+
+    cached = markdown_module._render_cached
+    cached.cache_clear()
+    first = html("**memo** único")
+    second = html("**memo** único")
+    assert first == second == "<p><strong>memo</strong> único</p>"
+    assert (cached.cache_info().hits, cached.cache_info().misses) == (1, 1)
+
     long_text = "palabra " * 5000
+    assert len(long_text) > markdown_module._CACHEABLE_LENGTH
     assert html(long_text).startswith("<p>palabra")
+    assert html(long_text) == html(long_text)
+    # Long texts bypass the cache, so a few big documents cannot evict every short one.
+    assert cached.cache_info().currsize == 1
 
 
 def test_template_filter() -> None:

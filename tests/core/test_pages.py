@@ -40,6 +40,54 @@ def test_404_page_is_translated(client: Client) -> None:
     assert "Página no encontrada" in response.content.decode()
 
 
+ERROR_TEXTS = {
+    403: {
+        "es": ("Acceso denegado", "Usted no tiene permiso para abrir esta página."),
+        "en": ("Access denied", "You do not have permission to open this page."),
+    },
+    500: {
+        "es": ("Error del servidor", "Algo salió mal de nuestro lado."),
+        "en": ("Server error", "Something went wrong on our side."),
+    },
+}
+
+
+def _client(language: str) -> Client:
+    """Spanish is the default (no Accept-Language header); English is asked for."""
+    return Client(HTTP_ACCEPT_LANGUAGE="en") if language == "en" else Client()
+
+
+def _assert_error_page(response, status: int, language: str) -> None:
+    assert response.status_code == status
+    body = response.content.decode()
+    assert f'<html lang="{language}">' in body
+    for text in ERROR_TEXTS[status][language]:
+        assert text in body
+    other = "en" if language == "es" else "es"
+    assert ERROR_TEXTS[status][other][0] not in body
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_403_page_is_translated(language: str) -> None:
+    """A real PermissionDenied: someone of another organization opens a profile's editor."""
+    from tests.members.factories import OrganizationFactory, OrganizationMemberFactory
+
+    organization = OrganizationFactory()
+    client = _client(language)
+    client.force_login(OrganizationMemberFactory().user)
+    response = client.get(reverse("members:organization_edit", args=[organization.pk]))
+    _assert_error_page(response, 403, language)
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+@pytest.mark.urls("tests.core.urls")
+def test_500_page_is_translated(language: str) -> None:
+    client = _client(language)
+    client.raise_request_exception = False
+    response = client.get("/probe/broken/")
+    _assert_error_page(response, 500, language)
+
+
 def test_500_page_renders_without_context(rf) -> None:
     from cluster_portal.core.views import server_error
 

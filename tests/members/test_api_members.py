@@ -3,6 +3,7 @@ query counts."""
 
 from __future__ import annotations
 
+import datetime
 import itertools
 
 import pytest
@@ -10,7 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from members.models import Organization
+from members.models import GoverningBody, Organization, Seat
 from members.selectors.organizations import MEMBER_FIELDS
 from tests.api.conftest import bearer, request_token
 from tests.api.factories import PartnerClientFactory
@@ -18,7 +19,9 @@ from tests.members.factories import (
     CapabilityFactory,
     GoverningBodyFactory,
     OrganizationFactory,
+    OrganizationMemberFactory,
     SeatFactory,
+    UserFactory,
 )
 from tests.members.roles import ROLES, TARGETS, client_for, make_target
 from tests.members.test_directory import populate
@@ -62,6 +65,18 @@ class TokenClient:
 
     def get(self, path: str, data: dict | None = None):
         return self.client.get(path, data, **self.headers)
+
+    def post(self, path: str, data: dict | None = None):
+        return self.client.post(path, data, **self.headers)
+
+    def put(self, path: str, data: dict | None = None):
+        return self.client.put(path, data, content_type="application/json", **self.headers)
+
+    def patch(self, path: str, data: dict | None = None):
+        return self.client.patch(path, data, content_type="application/json", **self.headers)
+
+    def delete(self, path: str):
+        return self.client.delete(path, **self.headers)
 
 
 def token_client(scope: str, *, organization_status: str = "active") -> TokenClient:
@@ -186,12 +201,42 @@ def test_bad_token_is_401_even_though_anonymous_reads_are_open() -> None:
     assert response.status_code == 401
 
 
-def test_writes_are_not_allowed() -> None:
+@pytest.mark.parametrize("writer", ["staff_session", "token"])
+def test_writes_are_method_not_allowed(writer: str) -> None:
+    """The endpoints are read-only: 405 for the most powerful caller of each kind — a staff
+    session that passed the MFA gate (it reads 200) and a token holding every read scope."""
     organization = make_target("public")
-    staff = client_for("staff")
-    assert staff.post(LIST, {}).status_code in (403, 405)
-    assert staff.delete(detail_url(organization)).status_code in (403, 405)
+    group = GoverningBodyFactory(slug="mesa-escritura")
+    client = (
+        client_for("staff")
+        if writer == "staff_session"
+        else token_client("public:read members:read")
+    )
+    assert client.get(LIST).status_code == 200  # the MFA gate let the staff session through
+    group_url = f"{GROUPS}{group.slug}/"
+    responses = [
+        client.post(LIST, {}),
+        client.put(detail_url(organization), {}),
+        client.patch(detail_url(organization), {}),
+        client.delete(detail_url(organization)),
+        client.post(GROUPS, {}),
+        client.put(group_url, {}),
+        client.patch(group_url, {}),
+        client.delete(group_url),
+    ]
+    for response in responses:
+        assert response.status_code == 405, response.content
+        assert response.json()["error"]["status"] == 405
     assert Organization.objects.filter(pk=organization.pk).exists()
+    assert GoverningBody.objects.filter(pk=group.pk).exists()
+
+
+def test_staff_session_without_mfa_is_stopped_before_the_method_check() -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(UserFactory(is_staff=True))
+    response = client.post(LIST, {})
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "mfa_required"
 
 
 # --- Shape and filters ------------------------------------------------------------------------
@@ -224,8 +269,6 @@ def test_member_shape_has_team_and_visible_reference_clients() -> None:
     hidden = OrganizationFactory(trade_name="Cliente Exmiembro", membership_status="lapsed")
     organization = OrganizationFactory()
     organization.reference_clients.set([client_org, hidden])
-    from tests.members.factories import OrganizationMemberFactory
-
     OrganizationMemberFactory(
         organization=organization, role="admin", position="CEO", user__full_name="Ana Torres"
     )
@@ -315,6 +358,174 @@ def test_working_groups_shape_and_visibility() -> None:
     assert Client().get(f"{GROUPS}consejo-directivo/").status_code == 404
 
 
+# Roles: visitor, other_member, org_member, org_admin, staff (tests/members/roles.py), towards
+# ``target``, an organization holding a seat in the public group and in the members-only one.
+GROUP_TARGETS = ("public", "private", "suspended")
+#: Is the members-only group listed (and its detail 200 rather than 404)?
+MEMBERS_ONLY_GROUP_SHOWN = {
+    "public": (False, True, True, True, True),
+    "private": (False, True, True, True, True),
+    # People of a suspended organization only are no longer cluster members.
+    "suspended": (False, True, False, False, True),
+}
+#: Is the target's seat in the public group shown with its organization (True), shown with a
+#: null organization (False), or not listed at all (None: only active members hold seats)?
+TARGET_SEAT = {
+    "public": (True, True, True, True, True),
+    "private": (False, True, True, True, True),
+    "suspended": (None, None, None, None, None),
+}
+
+
+def make_groups(target: Organization) -> tuple[GoverningBody, GoverningBody]:
+    """A public and a members-only working group; ``target`` holds a seat in both."""
+    open_group = GoverningBodyFactory(name="Mesa abierta", slug="mesa-abierta")
+    members_only = GoverningBodyFactory(
+        name="Mesa reservada", slug="mesa-reservada", is_public=False
+    )
+    GoverningBodyFactory(kind="board", name="Consejo Directivo", slug="consejo")
+    for group in (open_group, members_only):
+        SeatFactory(body=group, organization=target, person__full_name=f"Titular {group.slug}")
+        SeatFactory(body=group, person__full_name=f"Otra persona {group.slug}")
+    return open_group, members_only
+
+
+def target_seat(row: dict, open_group: GoverningBody) -> dict | None:
+    seats = {seat["person"]: seat for seat in row["seats"]}
+    return seats.get(f"Titular {open_group.slug}")
+
+
+@pytest.mark.parametrize(("target", "role"), list(itertools.product(GROUP_TARGETS, ROLES)))
+def test_working_groups_people_matrix(target: str, role: str) -> None:
+    organization = make_target(target)
+    open_group, members_only = make_groups(organization)
+    client = client_for(role, organization)
+    index = ROLES.index(role)
+    members_only_shown = MEMBERS_ONLY_GROUP_SHOWN[target][index]
+
+    listing = client.get(GROUPS)
+    assert listing.status_code == 200
+    rows = {row["slug"]: row for row in listing.json()["results"]}
+    expected = {"mesa-abierta", "mesa-reservada"} if members_only_shown else {"mesa-abierta"}
+    assert set(rows) == expected  # never the board: the endpoint lists working groups only
+
+    detail = client.get(f"{GROUPS}{open_group.slug}/")
+    assert detail.status_code == 200
+    assert detail.json() == rows["mesa-abierta"]
+    hidden = client.get(f"{GROUPS}{members_only.slug}/")
+    assert hidden.status_code == (200 if members_only_shown else 404)
+    assert client.get(f"{GROUPS}consejo/").status_code == 404
+
+    seat = target_seat(rows["mesa-abierta"], open_group)
+    shown = TARGET_SEAT[target][index]
+    if shown is None:
+        assert seat is None
+    else:
+        assert seat is not None
+        assert seat["organization"] == (
+            {"id": organization.pk, "name": organization.display_name} if shown else None
+        )
+
+
+@pytest.mark.parametrize(
+    ("scope", "partner_status", "status", "members_view"),
+    [
+        ("public:read", "active", 200, False),
+        ("members:read", "active", 200, True),
+        ("public:read members:read", "active", 200, True),
+        # A partner whose organization is no longer an active member reads as the public.
+        ("members:read", "suspended", 200, False),
+        # A token with neither directory scope.
+        ("challenges:read", "active", 403, None),
+    ],
+)
+def test_working_groups_token_matrix(scope, partner_status, status, members_view) -> None:
+    organization = make_target("private")
+    open_group, members_only = make_groups(organization)
+    client = token_client(scope, organization_status=partner_status)
+
+    listing = client.get(GROUPS)
+    assert listing.status_code == status
+    detail = client.get(f"{GROUPS}{open_group.slug}/")
+    assert detail.status_code == status
+    if status != 200:
+        assert listing.json()["error"]["code"] == "insufficient_scope"
+        assert detail.json()["error"]["code"] == "insufficient_scope"
+        assert client.get(GROUPS, {"organization": organization.pk}).status_code == 403
+        return
+    slugs = {row["slug"] for row in listing.json()["results"]}
+    assert slugs == ({"mesa-abierta", "mesa-reservada"} if members_view else {"mesa-abierta"})
+    assert client.get(f"{GROUPS}{members_only.slug}/").status_code == (200 if members_view else 404)
+    seat = target_seat(detail.json(), open_group)
+    assert seat is not None
+    assert seat["organization"] == (
+        {"id": organization.pk, "name": organization.display_name} if members_view else None
+    )
+
+
+def test_working_groups_without_token_or_with_a_bad_one() -> None:
+    make_groups(make_target("public"))
+    assert Client().get(GROUPS).status_code == 200
+    response = Client().get(GROUPS, HTTP_AUTHORIZATION="Bearer not-a-token")
+    assert response.status_code == 401
+
+
+def test_working_groups_filter_by_seat_holder() -> None:
+    public_org = OrganizationFactory(trade_name="Pública")
+    private_org = OrganizationFactory(trade_name="Reservada", is_public=False)
+    water = GoverningBodyFactory(name="Mesa de agua", slug="agua")
+    energy = GoverningBodyFactory(name="Mesa de energía", slug="energia")
+    closed = GoverningBodyFactory(name="Mesa cerrada", slug="cerrada", is_public=False)
+    GoverningBodyFactory(name="Mesa sin asientos", slug="vacia")
+    SeatFactory(body=water, organization=public_org)
+    SeatFactory(body=closed, organization=public_org)
+    SeatFactory(body=energy, organization=private_org)
+    # An ended seat is history, not a current seat.
+    SeatFactory(body=energy, organization=public_org, ended_on=datetime.date(2024, 12, 31))
+
+    def slugs(client, organization_id) -> set[str]:
+        response = client.get(GROUPS, {"organization": organization_id})
+        assert response.status_code == 200
+        return {row["slug"] for row in response.json()["results"]}
+
+    visitor = Client()
+    member = client_for("other_member")
+    members_token = token_client("members:read")
+    public_token = token_client("public:read")
+    assert slugs(visitor, public_org.pk) == {"agua"}
+    assert slugs(member, public_org.pk) == {"agua", "cerrada"}
+    assert slugs(members_token, public_org.pk) == {"agua", "cerrada"}
+    # The filter does not reveal a seat the list shows without its organization.
+    assert slugs(visitor, private_org.pk) == set()
+    assert slugs(public_token, private_org.pk) == set()
+    assert slugs(member, private_org.pk) == {"energia"}
+    assert slugs(members_token, private_org.pk) == {"energia"}
+    assert slugs(visitor, 987654) == set()
+    # Combined with search.
+    response = member.get(GROUPS, {"organization": public_org.pk, "search": "agua"})
+    assert [row["slug"] for row in response.json()["results"]] == ["agua"]
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-3", "1.5", str(2**63)])
+def test_working_groups_invalid_filter_is_400_in_the_error_shape(value: str) -> None:
+    response = Client(HTTP_ACCEPT_LANGUAGE="en").get(GROUPS, {"organization": value})
+    assert response.status_code == 400
+    assert response.json()["error"]["status"] == 400
+    assert set(response.json()["error"]["fields"]) == {"organization"}
+
+
+def test_working_groups_filter_is_documented() -> None:
+    from django.utils import translation
+    from drf_spectacular.generators import SchemaGenerator
+
+    with translation.override("en"):
+        schema = SchemaGenerator().get_schema(request=None, public=True)
+    parameters = {p["name"]: p for p in schema["paths"][GROUPS]["get"]["parameters"]}
+    assert parameters["organization"]["schema"] == {"type": "integer"}
+    assert "current seat" in parameters["organization"]["description"]
+    assert "search" in parameters
+
+
 # --- Constant number of queries -----------------------------------------------------------------
 
 
@@ -343,15 +554,56 @@ def test_organizations_query_count_is_constant(caller: str, params: dict) -> Non
     assert small == large, (small, large)
 
 
-def test_working_groups_query_count_is_constant() -> None:
-    def make(count: int) -> None:
-        for _ in range(count):
-            body = GoverningBodyFactory()
-            for _ in range(3):
-                SeatFactory(body=body)
+def populate_groups(count: int, holders: list[Organization]) -> None:
+    """``count`` working groups (one in three members-only), each with a coordinator and two
+    current seats held by people of ``holders`` (public and private organizations)."""
+    people = [OrganizationMemberFactory(organization=org).user for org in holders]
+    coordinator = people[0]
+    start = GoverningBody.objects.count()
+    bodies = GoverningBody.objects.bulk_create(
+        [
+            GoverningBody(
+                kind=GoverningBody.Kind.WORKING_GROUP,
+                name=f"Mesa carga {start + i:03d}",
+                slug=f"mesa-carga-{start + i}",
+                is_public=i % 3 != 0,
+                coordinator=coordinator,
+            )
+            for i in range(count)
+        ]
+    )
+    Seat.objects.bulk_create(
+        [
+            Seat(body=body, person=people[j], organization=holders[j], role=role)
+            for body in bodies
+            for j, role in ((0, Seat.Role.CHAIR), (1, Seat.Role.MEMBER))
+        ]
+    )
 
-    client = Client()
-    make(2)
-    small = _count(client, GROUPS, {})
-    make(10)
-    assert _count(client, GROUPS, {}) == small
+
+@pytest.mark.parametrize(
+    "caller", ["anonymous", "member", "staff", "public_token", "members_token"]
+)
+@pytest.mark.parametrize("filtered", [False, True])
+def test_working_groups_query_count_is_constant(caller: str, filtered: bool) -> None:
+    """Same number of queries for 5 and for 50 groups (100 seats), for every kind of caller,
+    with and without the seat-holder filter."""
+    client = {
+        "anonymous": lambda: Client(),
+        "member": lambda: client_for("other_member"),
+        "staff": lambda: client_for("staff"),
+        "public_token": lambda: token_client("public:read"),
+        "members_token": lambda: token_client("members:read"),
+    }[caller]()
+    holders = [OrganizationFactory(), OrganizationFactory(is_public=False)]
+    params: dict = {"page_size": 100}
+    if filtered:
+        params["organization"] = holders[0].pk
+    populate_groups(5, holders)
+    small = _count(client, GROUPS, params)
+    assert GoverningBody.objects.count() == 5
+    populate_groups(45, holders)
+    large = _count(client, GROUPS, params)
+    assert Seat.objects.count() == 100
+    assert small == large, (small, large)
+    print(f"working-groups {caller} filtered={filtered}: {small} queries for 5 and 50 groups")

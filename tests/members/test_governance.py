@@ -236,10 +236,43 @@ def test_governance_list_query_count_is_constant() -> None:
 
     client = Client()
     make(2)
-    client.get(LIST)
-    with CaptureQueriesContext(connection) as small:
-        client.get(LIST)
+    small, _ = count_queries(client, LIST)
     make(10)
-    with CaptureQueriesContext(connection) as large:
-        client.get(LIST)
-    assert len(small) == len(large)
+    large, body = count_queries(client, LIST)
+    assert small == large, (small, large)
+    assert body.count("Mesa técnica") >= 12
+
+
+def count_queries(client: Client, url: str) -> tuple[int, str]:
+    """(queries, body) of a GET that answers 200, after a warm-up request."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["visitor", "other_member", "staff"])
+def test_governance_detail_query_count_is_constant(role: str) -> None:
+    """Same queries for 5 and for 50 seats, held by public and private organizations."""
+    body = GoverningBodyFactory(slug="mesa-medida", coordinator=UserFactory(is_staff=True))
+    url = reverse("members:governance_detail", args=[body.slug])
+    client = client_for(role)
+
+    def seat(n: int) -> None:
+        SeatFactory(
+            body=body,
+            person__full_name=f"Titular {n:03d}",
+            organization__is_public=n % 2 == 0,
+            role=Seat.Role.CHAIR if n == 0 else Seat.Role.MEMBER,
+        )
+
+    for n in range(5):
+        seat(n)
+    few, _ = count_queries(client, url)
+    for n in range(5, 50):
+        seat(n)
+    many, html = count_queries(client, url)
+    assert few == many, (few, many)
+    assert "Titular 049" in html
+    print(f"governance detail as {role}: {few} queries for 5 and 50 seats")
