@@ -86,6 +86,12 @@ def application_list(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+def _auto_id(form_name: str) -> str:
+    """Element ids per form: a page shows several decision forms with the same field names
+    ("message", "reason"), and each label must point at its own field."""
+    return form_name.removesuffix("_form") + "_%s"
+
+
 def _application_context(
     request: AuthenticatedRequest, application: MembershipApplication, **forms: Form
 ) -> dict[str, Any]:
@@ -99,9 +105,9 @@ def _application_context(
             )
             if a.pk != application.pk
         ],
-        "approve_form": forms.get("approve_form") or ApproveForm(),
-        "reject_form": forms.get("reject_form") or RejectForm(),
-        "info_form": forms.get("info_form") or RequestInfoForm(),
+        "approve_form": forms.get("approve_form") or ApproveForm(auto_id=_auto_id("approve_form")),
+        "reject_form": forms.get("reject_form") or RejectForm(auto_id=_auto_id("reject_form")),
+        "info_form": forms.get("info_form") or RequestInfoForm(auto_id=_auto_id("info_form")),
         "can_request_info": application.status == MembershipApplication.Status.SUBMITTED,
     }
 
@@ -157,7 +163,7 @@ def application_decide(
         user=request.user, application_id=application_id
     )
     form_class, form_name, service, success = _DECISIONS[decision]
-    form = form_class(request.POST)
+    form = form_class(request.POST, auto_id=_auto_id(form_name))
     if form.is_valid():
         try:
             service(request.user, application, form.cleaned_data)
@@ -217,9 +223,10 @@ def _organization_context(organization: Organization, **forms: Form) -> dict[str
             selectors.membership_applications_of_organization(organization=organization)
         ),
         "members": list(selectors.team_members(organization=organization)),
-        "suspend_form": forms.get("suspend_form") or OrganizationStatusForm(),
-        "reinstate_form": forms.get("reinstate_form") or OrganizationStatusForm(),
-        "lapse_form": forms.get("lapse_form") or OrganizationStatusForm(),
+        **{
+            name: forms.get(name) or OrganizationStatusForm(auto_id=_auto_id(name))
+            for name in ("suspend_form", "reinstate_form", "lapse_form")
+        },
         "can_suspend": status == statuses.ACTIVE,
         "can_reinstate": status in (statuses.SUSPENDED, statuses.LAPSED),
         "can_lapse": status in (statuses.ACTIVE, statuses.SUSPENDED),
@@ -265,7 +272,7 @@ def organization_change_status(
         user=request.user, organization_id=organization_id
     )
     form_name, service, success = _STATUS_ACTIONS[action]
-    form = OrganizationStatusForm(request.POST)
+    form = OrganizationStatusForm(request.POST, auto_id=_auto_id(form_name))
     if form.is_valid():
         try:
             service(

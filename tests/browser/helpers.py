@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from tests.members.factories import DEFAULT_PASSWORD, totp_code
 
 AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
@@ -45,3 +47,35 @@ def log_in(page, user, *, password: str = DEFAULT_PASSWORD, totp_secret: str | N
         page.fill("input[name=code]", totp_code(totp_secret))
         # The stage page also has a "Cancel" submit button (log out); the first one signs in.
         click_and_wait(page, page.locator("form [type=submit]:not([name=language])").first)
+
+
+def switch_to_english(page) -> None:
+    """Press the navbar's EN button and wait for the English page."""
+    click_and_wait(page, page.get_by_role("button", name="EN").first)
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+def record_console_errors(page) -> list[str]:
+    """A list that collects the page's console errors (CSP violations, script errors...)."""
+    errors: list[str] = []
+    page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
+    return errors
+
+
+def accept_confirmations(page) -> list[str]:
+    """Answer "OK" to every ``window.confirm`` (forms with ``data-confirm``); the returned list
+    collects the questions asked."""
+    questions: list[str] = []
+
+    def accept(dialog) -> None:
+        questions.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", accept)
+    return questions
+
+
+def open_user_menu_item(page, user_menu_name, test_id: str) -> None:
+    """Open the navbar's user menu (button named ``user_menu_name``) and follow an item."""
+    page.get_by_role("button", name=user_menu_name).click()
+    click_and_wait(page, page.get_by_test_id(test_id))

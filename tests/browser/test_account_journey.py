@@ -94,7 +94,9 @@ def test_staff_without_mfa_opening_admin_is_sent_to_mfa_setup(page, login) -> No
     # Setting up MFA first confirms the password, then shows the authenticator app page.
     expect(page).to_have_url(re.compile(r"/accounts/reauthenticate/"))
     expect(
-        page.get_by_role("alert").filter(has_text="Staff accounts require two-factor authentication.")
+        page.get_by_role("alert").filter(
+            has_text="Staff accounts require two-factor authentication."
+        )
     ).to_be_visible()
     page.fill("input[name=password]", DEFAULT_PASSWORD)
     click_and_wait(page, page.get_by_role("button", name="Confirm"))
