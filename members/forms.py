@@ -125,6 +125,10 @@ class OrganizationForm(forms.ModelForm):
         if self.instance.pk and not can_change_identity:
             self.fields["ruc"].disabled = True
             self.fields["ruc"].help_text = _("Only the secretariat can correct a registered RUC.")
+            self.fields["legal_name"].disabled = True
+            self.fields["legal_name"].help_text = _(
+                "Only the secretariat can correct a registered legal name."
+            )
         if not self.instance.pk or not self._has_logo():
             del self.fields["remove_logo"]
 
@@ -143,8 +147,9 @@ class OrganizationForm(forms.ModelForm):
         data = {name: self.cleaned_data[name] for name in fields if name in self.cleaned_data}
         data["reference_clients"] = list(data.pop("reference_clients", []))
         data["capabilities"] = self.capabilities()
-        if self.fields["ruc"].disabled:
-            data.pop("ruc", None)
+        for name in ("ruc", "legal_name"):
+            if self.fields[name].disabled:
+                data.pop(name, None)
         data["logo"] = self.cleaned_data.get("logo") or None
         data["remove_logo"] = bool(self.cleaned_data.get("remove_logo"))
         return data

@@ -127,7 +127,8 @@ def can_edit_organization(user: AnyUser, organization: Organization) -> bool:
 
 
 def can_change_organization_identity(user: AnyUser, organization: Organization) -> bool:
-    """The RUC identifies the legal entity: only staff correct it once registered."""
+    """The RUC and the legal name identify the legal entity: only staff correct them once
+    registered."""
     return is_staff(user)
 
 

@@ -40,8 +40,9 @@ PROFILE_FIELDS: frozenset[str] = frozenset(
         "is_public",
     }
 )
-#: Fields only staff change once the organization exists.
-IDENTITY_FIELDS: frozenset[str] = frozenset({"ruc"})
+#: Fields that identify the legal entity: only staff change them once the organization exists
+#: (an admin renaming the legal name could impersonate another company in the directory).
+IDENTITY_FIELDS: frozenset[str] = frozenset({"ruc", "legal_name"})
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 
 
@@ -150,8 +151,9 @@ def organization_update(
     """Change an organization's profile.
 
     Preconditions: ``actor`` is an admin of the organization or staff (``PermissionDenied``
-    otherwise); only staff change the RUC. ``changes`` takes :data:`PROFILE_FIELDS` (and
-    ``ruc``); ``None`` for ``capabilities`` / ``reference_clients`` leaves them as they are.
+    otherwise); only staff change the :data:`IDENTITY_FIELDS` (RUC, legal name). ``changes``
+    takes :data:`PROFILE_FIELDS` and :data:`IDENTITY_FIELDS`; ``None`` for ``capabilities`` /
+    ``reference_clients`` leaves them as they are.
     Everything is validated before anything is written, so a ``ValidationError`` (invalid or
     duplicate RUC, kind-dependent fields, bad logo) leaves the organization unchanged. The row
     is locked while it changes. Enqueues nothing.
@@ -160,9 +162,11 @@ def organization_update(
     locked = Organization.objects.select_for_update().get(pk=organization.pk)
     if not can_edit_organization(actor, locked):
         raise PermissionDenied
-    if "ruc" in changes:
-        changes["ruc"] = str(changes["ruc"]).strip()
-        if changes["ruc"] != locked.ruc and not can_change_organization_identity(actor, locked):
+    for name in IDENTITY_FIELDS & changes.keys():
+        changes[name] = str(changes[name]).strip()
+        if changes[name] != getattr(locked, name) and not can_change_organization_identity(
+            actor, locked
+        ):
             raise PermissionDenied
 
     changed = [name for name, value in changes.items() if getattr(locked, name) != value]

@@ -81,13 +81,17 @@ def test_org_admin_sees_errors_and_nothing_changes(page, login) -> None:
     admin = OrganizationMemberFactory(organization=organization, role="admin").user
     login(page, admin)
     page.goto(f"/members/organizations/{organization.pk}/edit/")
-    page.fill("input[name=legal_name]", "")
+    # A mining company needs its mining scale: choosing the kind without one is refused.
+    page.select_option("select[name=kind]", "mining")
+    page.select_option("select[name=mining_scale]", "")
+    page.fill("input[name=trade_name]", "Cambiado")
     page.locator("[data-testid=organization-form] button[type=submit]").click()
     page.wait_for_load_state()
     assert page.locator(".alert-danger").is_visible()
-    assert page.locator("#id_legal_name.is-invalid").count() == 1
+    assert page.locator("#id_mining_scale.is-invalid").count() == 1
     organization.refresh_from_db()
-    assert organization.legal_name.startswith("Organización Demo")
+    assert organization.kind == "mets"
+    assert organization.trade_name == "Andina"
 
 
 def test_visitor_browses_governance(page) -> None:

@@ -196,6 +196,21 @@ def test_only_staff_change_the_ruc(org_admin, staff_user) -> None:
     assert organization.ruc == VALID_RUC
 
 
+def test_only_staff_change_the_legal_name(org_admin, staff_user) -> None:
+    admin, organization = org_admin
+    original = organization.legal_name
+    with pytest.raises(PermissionDenied):
+        organization_update(
+            actor=admin, organization=organization, legal_name="Otra Empresa Conocida S.A."
+        )
+    organization.refresh_from_db()
+    assert organization.legal_name == original
+    organization_update(actor=admin, organization=organization, legal_name=original)
+    organization_update(actor=staff_user, organization=organization, legal_name="Corregida S.A.C.")
+    organization.refresh_from_db()
+    assert organization.legal_name == "Corregida S.A.C."
+
+
 def test_organization_cannot_be_its_own_reference_client(english, org_admin) -> None:
     admin, organization = org_admin
     with pytest.raises(ValidationError) as exc:
@@ -300,13 +315,14 @@ def test_edit_page_saves_profile(client: Client, org_admin) -> None:
     url = reverse("members:organization_edit", args=[organization.pk])
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
-    assert 'name="ruc"' in page.content.decode()
-    assert "disabled" in page.content.decode().split('name="ruc"')[1].split(">")[0]
+    for name in ("ruc", "legal_name"):
+        assert f'name="{name}"' in page.content.decode()
+        assert "disabled" in page.content.decode().split(f'name="{name}"')[1].split(">")[0]
 
     response = client.post(
         url,
         {
-            "legal_name": "Proveedora Andina S.A.C.",
+            "legal_name": "Empresa Suplantada S.A.",  # ignored: read-only for non-staff
             "trade_name": "Andina",
             "ruc": VALID_RUC,  # ignored: the field is read-only for non-staff
             "kind": "mets",
@@ -327,6 +343,7 @@ def test_edit_page_saves_profile(client: Client, org_admin) -> None:
     assert organization.trade_name == "Andina"
     assert organization.website == "https://andina.pe"
     assert organization.ruc != VALID_RUC
+    assert organization.legal_name != "Empresa Suplantada S.A."
     assert set(organization.capabilities.all()) == {copper, water}
 
 
