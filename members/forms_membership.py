@@ -1,7 +1,8 @@
 """Forms of the membership journey, the team page and the secretariat's decisions.
 
 Forms validate input only; the rules (who may, which transition) live in the services, whose
-``ValidationError`` a view hands back to the form with :func:`add_service_error`.
+``ValidationError`` a view hands back to the form with
+:func:`cluster_portal.core.forms.add_service_error`.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -20,16 +20,6 @@ from .services.membership import APPLICATION_ORGANIZATION_FIELDS
 
 MOTIVATION_MAX = 3000
 MESSAGE_MAX = 3000
-
-
-def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's ``ValidationError`` on the form: on a field when it names one of the
-    form's fields, otherwise as a form-wide error."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class OrganizationApplicationForm(forms.ModelForm):

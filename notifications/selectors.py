@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
+from django.core import signing
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .events import Category, Frequency, configurable_categories
+from .events import Category, Frequency, configurable_categories, get_category
 from .models import Notification, NotificationPreference
 from .permissions import can_view_notification
 
@@ -51,3 +53,22 @@ def preferences_for_user(*, user: User) -> dict[str, str]:
         NotificationPreference.objects.filter(user=user).values_list("category", "frequency")
     )
     return {c.code: stored.get(c.code, c.default_frequency) for c in configurable_categories()}
+
+
+def unsubscribe_target_get(*, token: str) -> tuple[User, Category]:
+    """The active person and configurable category a signed unsubscribe link names.
+
+    Http404 for a tampered or malformed token, an unknown or inactive person, or a category
+    that cannot be switched off (account and security messages): nothing is revealed.
+    """
+    from .services import unsubscribe_token_load
+
+    try:
+        user_id, category_code = unsubscribe_token_load(token)
+        category = get_category(category_code)
+    except (signing.BadSignature, KeyError):
+        raise Http404 from None
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not category.configurable:
+        raise Http404
+    return user, category

@@ -5,12 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,8 +18,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
+from cluster_portal.core.forms import add_service_error
+
 from . import selectors, services
-from .events import get_category
 from .forms import PreferencesForm
 from .models import Notification
 
@@ -122,7 +121,7 @@ def preferences(request: MemberRequest) -> HttpResponse:
         try:
             services.preferences_update(user=request.user, frequencies=form.frequencies())
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Your notification preferences are saved."))
             return redirect("notifications:preferences")
@@ -133,14 +132,7 @@ def preferences(request: MemberRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """GET asks for confirmation (link scanners must not unsubscribe anyone); POST does it."""
-    try:
-        user_id, category_code = services.unsubscribe_token_load(token)
-        category = get_category(category_code)
-    except (signing.BadSignature, KeyError):
-        raise Http404 from None
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-    if user is None or not category.configurable:
-        raise Http404
+    user, category = selectors.unsubscribe_target_get(token=token)
     done = False
     if request.method == "POST":
         services.preference_unsubscribe(user=user, category=category.code)

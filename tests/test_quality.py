@@ -41,6 +41,24 @@ def test_ruff_format():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_mypy(tmp_path: Path):
+    # Same command as `make typecheck`; a private cache so parallel runs never share one.
+    result = run(
+        "-m",
+        "mypy",
+        "--cache-dir",
+        str(tmp_path / "mypy"),
+        "cluster_portal",
+        "members",
+        "notifications",
+        "challenges",
+        "missions",
+        "knowledge",
+        "reports",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_no_missing_migrations():
     result = run("manage.py", "makemigrations", "--check", "--dry-run")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -161,7 +161,8 @@ class StaffMFARequiredMiddleware:
             return JsonResponse(
                 error_payload(status_code=403, code="mfa_required", detail=message), status=403
             )
-        if getattr(request, "htmx", False) and not request.htmx.boosted:
+        htmx = getattr(request, "htmx", None)
+        if htmx and not htmx.boosted:
             # A fragment (e.g. the unread badge on the activation page itself): no redirect loop.
             return HttpResponse(status=403)
         messages.warning(request, message)

@@ -11,13 +11,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cluster_portal.core.forms import add_service_error, error_text
+
 from ..forms_membership import (
     ApplicationResponseForm,
     JoinRequestForm,
     JoinSearchForm,
     MotivationForm,
     OrganizationApplicationForm,
-    add_service_error,
 )
 from ..models import User
 from ..selectors import membership as selectors
@@ -32,10 +33,6 @@ class AuthenticatedRequest(HttpRequest):
 
 def _team_redirect(organization_id: int) -> HttpResponse:
     return redirect("members:team", organization_id=organization_id)
-
-
-def _error_message(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 @login_required
@@ -129,7 +126,7 @@ def join(request: AuthenticatedRequest) -> HttpResponse:
                     message=request_form.cleaned_data["message"],
                 )
             except ValidationError as error:
-                messages.error(request, _error_message(error))
+                messages.error(request, error_text(error))
             else:
                 messages.success(
                     request,
@@ -161,7 +158,7 @@ def join_request_cancel(request: AuthenticatedRequest, join_request_id: int) -> 
     try:
         services.join_request_cancel(actor=request.user, join_request=join_request)
     except ValidationError as error:
-        messages.error(request, _error_message(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("Your request has been cancelled."))
     return redirect("members:membership_apply")
@@ -180,7 +177,7 @@ def application_respond(request: AuthenticatedRequest, organization_id: int) -> 
                 actor=request.user, application=application, response=form.cleaned_data["response"]
             )
         except ValidationError as error:
-            messages.error(request, _error_message(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("Your answer has been sent to the secretariat."))
     else:
@@ -197,7 +194,7 @@ def application_withdraw(request: AuthenticatedRequest, organization_id: int) ->
     try:
         services.membership_application_withdraw(actor=request.user, application=application)
     except ValidationError as error:
-        messages.error(request, _error_message(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("Your application has been withdrawn."))
     return _team_redirect(organization_id)

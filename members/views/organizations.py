@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from cluster_portal.core.forms import add_service_error
+
 from ..forms import OrganizationForm
 from ..permissions import can_change_organization_identity, can_edit_organization
 from ..selectors.organizations import (
@@ -57,7 +59,7 @@ def organization_edit(request: HttpRequest, organization_id: int) -> HttpRespons
                 **form.service_kwargs(),
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The profile has been saved."))
             return redirect("members:organization_detail", organization_id=organization.pk)

@@ -23,13 +23,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cluster_portal.core.forms import add_service_error
+
 from ..forms_membership import (
     ApproveForm,
     OrganizationStatusForm,
     RejectForm,
     RequestInfoForm,
     StaffListFilterForm,
-    add_service_error,
 )
 from ..models import MembershipApplication, Organization
 from ..permissions import can_decide_membership

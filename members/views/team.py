@@ -19,12 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cluster_portal.core.forms import add_service_error, error_text
+
 from ..forms_membership import (
     ApplicationResponseForm,
     InvitationForm,
     MotivationForm,
     RoleForm,
-    add_service_error,
 )
 from ..models import MembershipApplication, Organization, OrganizationMember
 from ..selectors import membership as selectors
@@ -53,10 +54,6 @@ INVITATION_ERROR_STATUS = {
 
 #: The organization last opened on the team page, to come back to from "My organization".
 CURRENT_ORGANIZATION_SESSION_KEY = "members_current_organization"
-
-
-def _error_message(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _team_redirect(organization_id: int) -> HttpResponse:
@@ -182,7 +179,7 @@ def invitation_revoke(
     try:
         services.invitation_revoke(actor=request.user, invitation=invitation)
     except ValidationError as error:
-        messages.error(request, _error_message(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request,
@@ -207,7 +204,7 @@ def member_change_role(
             actor=request.user, member=member, role=form.cleaned_data["role"]
         )
     except ValidationError as error:
-        messages.error(request, _error_message(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request,
@@ -230,7 +227,7 @@ def member_remove(
     try:
         services.member_remove(actor=request.user, member=member)
     except ValidationError as error:
-        messages.error(request, _error_message(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request,
@@ -250,7 +247,7 @@ def member_leave(request: AuthenticatedRequest, organization_id: int) -> HttpRes
     try:
         services.member_leave(actor=request.user, organization=access.organization)
     except ValidationError as error:
-        messages.error(request, _error_message(error))
+        messages.error(request, error_text(error))
         return _team_redirect(organization_id)
     request.session.pop(CURRENT_ORGANIZATION_SESSION_KEY, None)
     messages.success(
@@ -278,7 +275,7 @@ def join_request_decide(
     try:
         service(actor=request.user, join_request=join_request)
     except ValidationError as error:
-        messages.error(request, _error_message(error))
+        messages.error(request, error_text(error))
     else:
         if decision == "approve":
             text = _("%(person)s has joined the organization.")
@@ -305,7 +302,7 @@ def invitation_accept(request: AuthenticatedRequest, token: str) -> HttpResponse
         return render(
             request,
             "members/team/invitation_invalid.html",
-            {"error": _error_message(error), "code": error.code, "invitation": invitation},
+            {"error": error_text(error), "code": error.code, "invitation": invitation},
             status=INVITATION_ERROR_STATUS.get(error.code or "", 400),
         )
     if request.method == "POST":
