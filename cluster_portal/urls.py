@@ -21,7 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("staff/", core_views.staff_home, name="staff_home"),
     path("staff/audit/", include("cluster_portal.audit.urls")),
-    path("staff/members/", include("members.urls_staff")),
+    path("staff/members/", include("members.urls.staff")),
     # Private files leave only through this permission-checked view; no URL serves
     # MEDIA_ROOT or the private storage directly.
     path("files/", include("cluster_portal.files.urls")),

@@ -1,4 +1,4 @@
-"""Demo notifications for the demo people of ``members/demo.py``. Idempotent (keys)."""
+"""Demo notifications for the demo people of ``members/demo/``. Idempotent (keys)."""
 
 from __future__ import annotations
 

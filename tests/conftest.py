@@ -35,3 +35,14 @@ def _clear_cache() -> None:
 @pytest.fixture
 def client_es() -> Client:
     return Client(HTTP_ACCEPT_LANGUAGE="es")
+
+
+@pytest.fixture
+def max_queries(db):
+    """``max_queries(bound, client.get, url, expect=[...])`` → response (tests/queries.py)."""
+    from tests.queries import run_counted
+
+    def run(bound, request, *args, **kwargs):
+        return run_counted(bound, request, *args, **kwargs)[0]
+
+    return run

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
-from ..filters import OrganizationFilter
+from ..filters import OrganizationFilter, WorkingGroupFilter
 from ..models import GoverningBody, Organization
 from ..permissions import Audience
 from ..selectors.governance import governing_body_queryset
@@ -17,7 +17,6 @@ from ..selectors.organizations import (
     organization_directory_queryset,
     organization_profile_queryset,
 )
-from .filters import WorkingGroupFilter
 from .permissions import PUBLIC_READ, DirectoryReadPermission, DirectoryViewer, directory_viewer
 from .serializers import OrganizationSerializer, WorkingGroupSerializer
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cluster_portal.core.forms import add_service_error, error_text
 
-from ..forms_membership import (
+from ..forms.membership import (
     ApplicationResponseForm,
     JoinRequestForm,
     JoinSearchForm,

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from cluster_portal.core.forms import add_service_error
 
-from ..forms import OrganizationForm
+from ..forms.organizations import OrganizationForm
 from ..permissions import can_change_organization_identity, can_edit_organization
 from ..selectors.organizations import (
     capabilities_by_dimension,

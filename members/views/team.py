@@ -21,12 +21,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cluster_portal.core.forms import add_service_error, error_text
 
-from ..forms_membership import (
-    ApplicationResponseForm,
-    InvitationForm,
-    MotivationForm,
-    RoleForm,
-)
+from ..forms.membership import ApplicationResponseForm, MotivationForm
+from ..forms.team import InvitationForm, RoleForm
 from ..models import MembershipApplication, Organization, OrganizationMember
 from ..selectors import membership as selectors
 from ..selectors.membership import TeamAccess

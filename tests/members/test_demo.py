@@ -12,7 +12,9 @@ from cluster_portal.core.peru import SOUTHERN_REGIONS, Region
 from cluster_portal.files.models import Attachment
 from cluster_portal.files.storage import PrivateFileSystemStorage
 from cluster_portal.files.validation import validate_upload
-from members import demo, demo_membership
+from members import demo
+from members.demo import membership as demo_membership
+from members.demo import organizations as demo_organizations
 from members.models import (
     Capability,
     GoverningBody,
@@ -61,7 +63,7 @@ def test_seed_twice_leaves_the_same_data() -> None:
     demo.seed(stdout=io.StringIO())
     assert _counts() == first
     assert first["Organization"] >= 40
-    assert first["Attachment"] == len(demo.LOGO_COLOURS)
+    assert first["Attachment"] == len(demo_organizations.LOGO_COLOURS)
 
 
 def test_seed_demo_command_runs_members_demo() -> None:
@@ -70,7 +72,7 @@ def test_seed_demo_command_runs_members_demo() -> None:
     assert "demo data: members ready" in out.getvalue()
     # The members demo plus the applicant organization registered through the membership
     # services by ``demo_membership`` (its application is waiting for more information).
-    assert Organization.objects.count() == len(demo.ORGANIZATIONS) + 1
+    assert Organization.objects.count() == len(demo_organizations.ORGANIZATIONS) + 1
     assert Organization.objects.filter(
         ruc=demo_membership.INFO_REQUESTED_ORGANIZATION["ruc"],
         membership_status=Organization.MembershipStatus.APPLICANT,

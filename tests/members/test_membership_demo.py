@@ -7,7 +7,8 @@ import io
 
 import pytest
 
-from members import demo, demo_membership
+from members import demo
+from members.demo import membership as demo_membership
 from members.models import Invitation, JoinRequest, MembershipApplication, Organization
 
 pytestmark = pytest.mark.django_db

@@ -1,8 +1,8 @@
-"""See members/urls.py: the directory, organization profiles and governance pages."""
+"""See members/urls/__init__.py: the directory, organization profiles and governance pages."""
 
 from django.urls import path
 
-from .views import directory, governance, organizations
+from ..views import directory, governance, organizations
 
 urlpatterns = [
     path("directory/", directory.directory, name="directory"),

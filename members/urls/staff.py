@@ -5,7 +5,7 @@
 
 from django.urls import path
 
-from .views import staff
+from ..views.staff import membership as staff
 
 app_name = "members_staff"
 

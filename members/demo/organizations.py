@@ -21,7 +21,7 @@ from typing import TextIO
 from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from .models import (
+from ..models import (
     Capability,
     GoverningBody,
     MembershipApplication,
@@ -30,9 +30,9 @@ from .models import (
     Seat,
     User,
 )
-from .selectors.organizations import organization_logo
-from .services.organizations import organization_update
-from .validators import ruc_check_digit
+from ..selectors.organizations import organization_logo
+from ..services.organizations import organization_update
+from ..validators import ruc_check_digit
 
 DEMO_PASSWORD = "demo-cluster-2026"  # noqa: S105 - documented demo credential, local data only
 
@@ -649,10 +649,6 @@ def seed(*, stdout: TextIO) -> None:
     _seed_teams(users, organizations)
     _seed_governance(users, organizations)
     _seed_logos(staff, organizations)
-    # Applications, join requests and invitations go through the membership services.
-    from . import demo_membership
-
-    demo_membership.seed(stdout=stdout)
     stdout.write(
         f"  {len(organizations)} organizations, {len(PEOPLE)} people, "
         f"{len(GOVERNANCE_BODIES)} governance bodies"

@@ -1,10 +1,10 @@
-"""See members/urls.py: applying for membership, joining an organization, the team page and
-invitation links. The secretariat's pages are in ``urls_staff`` (mounted under /staff/members/).
+"""See members/urls/__init__.py: applying for membership, joining an organization, the team page and
+invitation links. The secretariat's pages are in ``urls.staff`` (mounted under /staff/members/).
 """
 
 from django.urls import path
 
-from .views import membership, team
+from ..views import membership, team
 
 urlpatterns = [
     # Applying and joining.

@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from cluster_portal.files.forms import PrivateFileField
 from cluster_portal.files.validation import IMAGE_KINDS
 
-from .filters import region_choices
-from .models import Capability, Organization
-from .selectors.organizations import organization_logo, reference_client_choices
-from .services.organizations import LOGO_MAX_BYTES
+from ..filters import region_choices
+from ..models import Capability, Organization
+from ..selectors.organizations import organization_logo, reference_client_choices
+from ..services.organizations import LOGO_MAX_BYTES
 
 CAPABILITY_FIELDS = {
     "value_chain": Capability.Dimension.VALUE_CHAIN,

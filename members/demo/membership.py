@@ -15,10 +15,10 @@ from typing import TextIO
 
 from allauth.account.models import EmailAddress
 
-from .demo import DEMO_PASSWORD, demo_ruc
-from .models import Invitation, JoinRequest, MembershipApplication, Organization, User
-from .services import membership as membership_services
-from .services import team as team_services
+from ..models import Invitation, JoinRequest, MembershipApplication, Organization, User
+from ..services import membership as membership_services
+from ..services import team as team_services
+from .organizations import DEMO_PASSWORD, demo_ruc
 
 SECRETARIAT = "secretaria@cmsp.pe"
 ANDESTECH_ADMIN = "jorge.huaman@andestech.pe"

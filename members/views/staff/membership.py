@@ -25,18 +25,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cluster_portal.core.forms import add_service_error
 
-from ..forms_membership import (
+from ...forms.membership import (
     ApproveForm,
     OrganizationStatusForm,
     RejectForm,
     RequestInfoForm,
     StaffListFilterForm,
 )
-from ..models import MembershipApplication, Organization
-from ..permissions import can_decide_membership
-from ..selectors import membership as selectors
-from ..services import membership as services
-from .membership import AuthenticatedRequest
+from ...models import MembershipApplication, Organization
+from ...permissions import can_decide_membership
+from ...selectors import membership as selectors
+from ...services import membership as services
+from ..membership import AuthenticatedRequest
 
 
 def _require_staff(request: AuthenticatedRequest) -> None:

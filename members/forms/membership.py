@@ -13,10 +13,10 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .filters import region_choices
-from .models import Organization, OrganizationMember
-from .selectors.membership import organizations_joinable
-from .services.membership import APPLICATION_ORGANIZATION_FIELDS
+from ..filters import region_choices
+from ..models import Organization
+from ..selectors.membership import organizations_joinable
+from ..services.membership import APPLICATION_ORGANIZATION_FIELDS
 
 MOTIVATION_MAX = 3000
 MESSAGE_MAX = 3000
@@ -147,19 +147,6 @@ class ApplicationResponseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=MESSAGE_MAX,
     )
-
-
-class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Email address"), max_length=254)
-    role = forms.ChoiceField(
-        label=_("Role"),
-        choices=OrganizationMember.Role.choices,
-        initial=OrganizationMember.Role.MEMBER,
-    )
-
-
-class RoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=OrganizationMember.Role.choices)
 
 
 # --- The secretariat ---------------------------------------------------------------------------

@@ -1,0 +1,21 @@
+"""Demo data of the members app, one module per sub-domain, loaded by ``seed_demo``.
+
+``organizations`` seeds people, organizations, teams, governance and logos; ``membership``
+then runs applications, join requests and invitations through the membership services.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from .organizations import DEMO_PASSWORD, DEMO_USERS, PEOPLE, demo_ruc
+
+__all__ = ["DEMO_PASSWORD", "DEMO_USERS", "PEOPLE", "demo_ruc", "seed"]
+
+
+def seed(*, stdout: TextIO) -> None:
+    from . import membership, organizations
+
+    organizations.seed(stdout=stdout)
+    # Applications, join requests and invitations go through the membership services.
+    membership.seed(stdout=stdout)

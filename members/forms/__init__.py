@@ -1,0 +1,1 @@
+"""Forms of the members app, one module per sub-domain."""

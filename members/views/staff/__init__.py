@@ -1,0 +1,1 @@
+"""The secretariat's pages of the members app (mounted under /staff/members/)."""
