@@ -20,6 +20,7 @@ from typing import TextIO
 
 from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from ..models import (
     Capability,
@@ -503,6 +504,20 @@ def logo_png(background: tuple[int, int, int], mountain: tuple[int, int, int]) -
     )
 
 
+#: The year the member list above was written in: "member since 2025" means one year before it.
+DEMO_WRITTEN_IN = 2026
+
+
+def _days_ago(days: int) -> datetime.date:
+    """Demo dates are relative to today, so the demo never looks stale (or in the future)."""
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+def _member_since(since: int, index: int) -> datetime.date:
+    """A join date ``DEMO_WRITTEN_IN - since`` years (plus some months) before today."""
+    return _days_ago((DEMO_WRITTEN_IN - since) * 365 + 120 + 7 * index)
+
+
 def demo_ruc(key: str) -> str:
     """A made-up RUC with a valid SUNAT check digit, stable for each organization key (so that
     reordering the list above never turns one demo organization into another)."""
@@ -563,7 +578,7 @@ def _seed_organizations(staff: User) -> dict[str, Organization]:
             "description": description,
             "is_public": is_public,
             "membership_status": status,
-            "member_since": datetime.date(since, 3, 1 + index % 27) if since else None,
+            "member_since": _member_since(since, index) if since else None,
             "other_reference_clients": OTHER_REFERENCE_CLIENTS.get(key, ""),
         }
         ruc = demo_ruc(key)
@@ -622,7 +637,7 @@ def _seed_governance(users: dict[str, User], organizations: dict[str, Organizati
         for email, key, role in SEATS[slug]:
             seat = Seat.objects.filter(
                 body=body, person=users[email], ended_on__isnull=True
-            ).first() or Seat(body=body, person=users[email], started_on=datetime.date(2025, 3, 1))
+            ).first() or Seat(body=body, person=users[email], started_on=_days_ago(540))
             seat.organization = organizations[key]
             seat.role = role
             seat.full_clean()
