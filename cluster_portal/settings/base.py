@@ -48,6 +48,8 @@ THIRD_PARTY_APPS = [
     "auditlog",
     "django_htmx",
     "csp",
+    "djmoney",
+    "sequences",
 ]
 LOCAL_APPS = [
     "cluster_portal.core",
@@ -367,6 +369,13 @@ SPECTACULAR_SETTINGS = {
         "cluster_portal.api.schema.add_error_responses",
     ],
 }
+
+# --- Money ----------------------------------------------------------------------------------
+# Amounts are django-money ``Money`` values (Decimal amount + currency); the portal deals in soles
+# and US dollars only. The translated choices are ``cluster_portal.core.peru.Currency`` (passed to
+# every field by cluster_portal.core.money, which also holds display and the API's shape).
+CURRENCIES = ("PEN", "USD")
+DEFAULT_CURRENCY = "PEN"
 
 # --- Members --------------------------------------------------------------------------------
 # Days an organization admin's invitation link works (it also works only once).
