@@ -24,6 +24,11 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    "notifications-sweep-broadcasts": {
+        "task": "notifications.tasks.sweep_broadcasts",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     "notifications-daily-digest": {
         "task": "notifications.tasks.send_digests",
         "schedule": crontab(hour=7, minute=0),

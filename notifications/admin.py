@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Notification, NotificationPreference, OutboxEmail
+from .models import Notification, NotificationBroadcast, NotificationPreference, OutboxEmail
 
 
 @admin.register(Notification)
@@ -83,7 +83,12 @@ class OutboxEmailAdmin(admin.ModelAdmin):
         count = queryset.filter(
             status__in=[OutboxEmail.Status.FAILED, OutboxEmail.Status.PENDING],
             frequency="immediate",
-        ).update(status=OutboxEmail.Status.PENDING, attempts=0, next_attempt_at=timezone.now())
+        ).update(
+            status=OutboxEmail.Status.PENDING,
+            attempts=0,
+            next_attempt_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
         message = ngettext(
             "%(count)d email will be sent again.", "%(count)d emails will be sent again.", count
         ) % {"count": count}
@@ -97,3 +102,45 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
     search_fields = ("user__email",)
     list_select_related = ("user",)
     raw_id_fields = ("user",)
+
+
+@admin.register(NotificationBroadcast)
+class NotificationBroadcastAdmin(admin.ModelAdmin):
+    list_display = (
+        "event",
+        "audience",
+        "status",
+        "recipients_count",
+        "attempts",
+        "created_at",
+        "finished_at",
+    )
+    list_filter = ("status", "event", "audience")
+    search_fields = ("event", "audience", "idempotency_key")
+    date_hierarchy = "created_at"
+    list_select_related = ("actor",)
+    raw_id_fields = ("actor",)
+    actions = ("retry_now",)
+    # Written by notify_audience() and advanced by the expansion task: a record, not a form.
+    readonly_fields = tuple(
+        f.name for f in NotificationBroadcast._meta.get_fields() if f.concrete and not f.primary_key
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description=_("Retry now (failed broadcasts)"))
+    def retry_now(self, request: HttpRequest, queryset: QuerySet[NotificationBroadcast]) -> None:
+        # The sweep (every minute) resumes them from their cursor; no broker call from here.
+        count = queryset.filter(
+            status__in=[NotificationBroadcast.Status.FAILED, NotificationBroadcast.Status.PENDING]
+        ).update(
+            status=NotificationBroadcast.Status.PENDING,
+            attempts=0,
+            next_attempt_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+        message = ngettext(
+            "%(count)d broadcast will be resumed.", "%(count)d broadcasts will be resumed.", count
+        ) % {"count": count}
+        self.message_user(request, message, messages.SUCCESS)

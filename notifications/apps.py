@@ -14,3 +14,5 @@ class NotificationsConfig(AppConfig):
 
         # Every app registers its notification events in `<app>/notification_events.py`.
         autodiscover_modules("notification_events")
+        # …and the audiences a broadcast can address in `<app>/audiences.py`.
+        autodiscover_modules("audiences")

@@ -1,38 +1,34 @@
 """Sending the outbox: claim a row, send it over SMTP, retry transient failures, digests.
 
-Exactly-once between concurrent senders: a row is *claimed* by one conditional UPDATE
-(``pending → sending``) and only the caller whose UPDATE changed the row sends it. On PostgreSQL
-the candidate row is first locked with ``SELECT … FOR UPDATE SKIP LOCKED`` so that concurrent
-sweeps pick different rows instead of queueing behind each other. A worker that dies mid-send
-leaves the row in ``sending``; the sweep re-claims it after ``STALE_SENDING_AFTER`` (at-least-once
-in that one crash case, which no SMTP client can avoid).
+The outbox is a durable job (``cluster_portal.core.jobs``): ``OUTBOX`` claims a row with one
+conditional UPDATE (``pending → sending``, after ``SELECT … FOR UPDATE SKIP LOCKED`` on
+PostgreSQL) so that only one sender sends it, retries transient SMTP failures with bounded
+backoff, fails permanent ones (5xx, bad addresses) at once, and re-claims rows a dead worker
+left in ``sending`` after ``STALE_SENDING_AFTER`` (at-least-once in that one crash case, which no
+SMTP client can avoid). Only immediate rows are due; daily/weekly ones wait for their digest.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import smtplib
-import time
-from collections.abc import Iterator
-from datetime import datetime, timedelta
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
 
-from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
+from cluster_portal.core.jobs import JobQueue
 from cluster_portal.tasks import enqueue_on_commit
 
 from .events import Frequency, get_category
 from .models import OutboxEmail
 from .selectors import frequencies_for_users
 from .services import recipient_language, render_email
-
-logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 RETRY_BASE_SECONDS = 60
@@ -47,53 +43,7 @@ DIGEST_EVENT = "notifications.digest"
 Status = OutboxEmail.Status
 
 
-def retry_delay(attempts: int) -> timedelta:
-    """Bounded exponential backoff: 1, 2, 4 … minutes, at most an hour."""
-    seconds = min(RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), RETRY_MAX_SECONDS)
-    return timedelta(seconds=seconds)
-
-
-def _due(now: datetime) -> Q:
-    return Q(status=Status.PENDING, frequency=Frequency.IMMEDIATE, next_attempt_at__lte=now)
-
-
-def _stale(now: datetime) -> Q:
-    return Q(status=Status.SENDING, claimed_at__lt=now - STALE_SENDING_AFTER)
-
-
-@contextlib.contextmanager
-def _locking() -> Iterator[bool]:
-    """A transaction for ``SKIP LOCKED`` where the database has it; plain autocommit on SQLite
-    (a read-then-write transaction there only adds lock-upgrade deadlocks)."""
-    if connection.features.has_select_for_update_skip_locked:
-        with transaction.atomic():
-            yield True
-    else:
-        yield False
-
-
-def _claim(condition: Q, *, outbox_id: int | None = None) -> OutboxEmail | None:
-    """Atomically move one matching row to ``sending`` and return it (None if none/raced)."""
-    now = timezone.now()
-    candidates = OutboxEmail.objects.filter(condition)
-    if outbox_id is not None:
-        candidates = candidates.filter(pk=outbox_id)
-    with _locking() as lock:
-        if lock:
-            candidates = candidates.select_for_update(skip_locked=True)
-        pk = candidates.order_by("next_attempt_at", "pk").values_list("pk", flat=True).first()
-        if pk is None:
-            return None
-        claimed = (
-            OutboxEmail.objects.filter(condition, pk=pk).update(
-                status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
-            )
-            == 1
-        )
-    return OutboxEmail.objects.get(pk=pk) if claimed else None
-
-
-def _is_permanent(exc: Exception) -> bool:
+def _is_permanent(exc: BaseException) -> bool:
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _msg in exc.recipients.values())
     if isinstance(exc, smtplib.SMTPConnectError):
@@ -118,36 +68,24 @@ def _build_message(row: OutboxEmail) -> EmailMultiAlternatives:
     return message
 
 
-def _deliver(row: OutboxEmail) -> str:
-    """Send a claimed row and record the outcome. Returns the new status."""
-    update: dict[str, object]
-    if row.attempts > MAX_ATTEMPTS:
-        update = {"status": Status.FAILED, "last_error": "gave up: too many attempts"}
-    else:
-        try:
-            _build_message(row).send()
-        except SoftTimeLimitExceeded:
-            # Out of time mid-send: hand the row back for a later attempt, then stop.
-            OutboxEmail.objects.filter(pk=row.pk, status=Status.SENDING).update(
-                status=Status.PENDING, next_attempt_at=timezone.now() + retry_delay(row.attempts)
-            )
-            raise
-        except Exception as exc:
-            error = f"{type(exc).__name__}: {exc}"[:2000]
-            if _is_permanent(exc) or row.attempts >= MAX_ATTEMPTS:
-                logger.error("outbox %s failed permanently: %s", row.pk, error)
-                update = {"status": Status.FAILED, "last_error": error}
-            else:
-                logger.warning("outbox %s attempt %s failed: %s", row.pk, row.attempts, error)
-                update = {
-                    "status": Status.PENDING,
-                    "last_error": error,
-                    "next_attempt_at": timezone.now() + retry_delay(row.attempts),
-                }
-        else:
-            update = {"status": Status.SENT, "sent_at": timezone.now(), "last_error": ""}
-    OutboxEmail.objects.filter(pk=row.pk, status=Status.SENDING).update(**update)
-    return str(update["status"])
+def _send(row: OutboxEmail) -> Mapping[str, Any]:
+    _build_message(row).send()
+    return {"sent_at": timezone.now()}
+
+
+OUTBOX: JobQueue[OutboxEmail] = JobQueue(
+    OutboxEmail,
+    perform=_send,
+    ready=Q(frequency=Frequency.IMMEDIATE),
+    is_permanent=_is_permanent,
+    max_attempts=MAX_ATTEMPTS,
+    retry_base_seconds=RETRY_BASE_SECONDS,
+    retry_max_seconds=RETRY_MAX_SECONDS,
+    stale_after=STALE_SENDING_AFTER,
+    sweep_time_budget=SWEEP_TIME_BUDGET_SECONDS,
+    sweep_max_jobs=SWEEP_MAX_MESSAGES,
+)
+retry_delay = OUTBOX.retry_delay
 
 
 def outbox_send(*, outbox_id: int) -> str:
@@ -156,10 +94,7 @@ def outbox_send(*, outbox_id: int) -> str:
     Returns the resulting status, or ``"skipped"`` when the row was not due (already sent,
     being sent by someone else, waiting for a retry or for a digest).
     """
-    row = _claim(_due(timezone.now()), outbox_id=outbox_id)
-    if row is None:
-        return "skipped"
-    return _deliver(row)
+    return OUTBOX.run_one(outbox_id)
 
 
 def outbox_sweep(
@@ -169,16 +104,7 @@ def outbox_sweep(
 
     Concurrent sweeps never send the same row twice. Returns how many rows were processed.
     """
-    started = time.monotonic()
-    processed = 0
-    while processed < max_messages and time.monotonic() - started < time_budget:
-        now = timezone.now()
-        row = _claim(_due(now) | _stale(now))
-        if row is None:
-            break
-        _deliver(row)
-        processed += 1
-    return processed
+    return OUTBOX.sweep(max_jobs=max_messages, time_budget=time_budget)
 
 
 # --- Digests ----------------------------------------------------------------------------------

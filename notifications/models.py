@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from cluster_portal.core.jobs import DurableJob, JobStatus, job_indexes
 
 from .events import Frequency, category_choices
 
@@ -55,11 +59,12 @@ class Notification(models.Model):
         return self.read_at is not None
 
 
-class OutboxEmail(models.Model):
+class OutboxEmail(DurableJob):
     """An email that must be sent: written in the same transaction as the change that caused it.
 
     ``pending`` rows are sent by ``send_outbox_email`` right after commit or, if the broker never
-    got that task, by the periodic sweep. Daily/weekly rows wait for the digest task.
+    got that task, by the periodic sweep. Daily/weekly rows wait for the digest task. A durable
+    job (``cluster_portal.core.jobs``) whose running/done states are called sending/sent.
     """
 
     class Status(models.TextChoices):
@@ -69,6 +74,9 @@ class OutboxEmail(models.Model):
         FAILED = "failed", _("Failed")
         DIGESTED = "digested", _("Included in a digest")
         CANCELLED = "cancelled", _("Cancelled")
+
+    STATUS_RUNNING: ClassVar[str] = Status.SENDING
+    STATUS_DONE: ClassVar[str] = Status.SENT
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -95,11 +103,7 @@ class OutboxEmail(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
-    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    last_error = models.TextField(_("last error"), blank=True)
     digest = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -109,14 +113,13 @@ class OutboxEmail(models.Model):
         verbose_name=_("digest"),
     )
     idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
         verbose_name = _("outgoing email")
         verbose_name_plural = _("outgoing emails")
         ordering = ("-created_at", "-pk")
         indexes = [
-            models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx"),
+            *job_indexes("outbox"),
             models.Index(fields=["status", "frequency", "recipient"], name="outbox_digest_idx"),
         ]
 
@@ -147,3 +150,48 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.category} → {self.frequency}"
+
+
+class NotificationBroadcast(DurableJob):
+    """One event for a whole audience, written in the request and expanded in the background.
+
+    ``notify_audience`` writes this single row (constant cost, whatever the audience size); the
+    ``expand_notification_broadcast`` task walks the audience in primary-key order, chunk by
+    chunk, creating each recipient's notification and outbox email exactly as ``notify`` does.
+    ``cursor`` (the last person expanded) is saved with each chunk, and every recipient's rows
+    carry the key ``<idempotency_key>:<user id>``: a crash or a second run resumes where it
+    stopped and creates no duplicates.
+    """
+
+    Status = JobStatus
+
+    event = models.CharField(_("event"), max_length=80)
+    #: JSON only (the row outlives the request): strings, numbers, lists and objects.
+    context = models.JSONField(_("context"), default=dict, blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    #: The name of a registered audience resolver (``notifications.audiences``) and its
+    #: keyword arguments.
+    audience = models.CharField(_("audience"), max_length=100)
+    audience_params = models.JSONField(_("audience parameters"), default=dict, blank=True)
+    email = models.BooleanField(_("send email"), default=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=180, unique=True)
+    cursor = models.BigIntegerField(_("last person expanded"), default=0)
+    recipients_count = models.PositiveIntegerField(_("people notified"), default=0)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification broadcast")
+        verbose_name_plural = _("notification broadcasts")
+        ordering = ("-created_at", "-pk")
+        indexes = [*job_indexes("broadcast")]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.audience}"

@@ -1,18 +1,22 @@
-"""Writes of the notifications app: ``notify`` and the inbox/preferences actions.
+"""Writes of the notifications app: ``notify``, ``notify_audience``, inbox and preferences.
 
-Sending the outbox (claiming rows, SMTP, retries, sweep, digests) lives in ``delivery.py``.
+Sending the outbox (claiming rows, SMTP, retries, sweep, digests) lives in ``delivery.py``;
+running broadcasts (claiming, chunks, sweep) in ``broadcasts.py``.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -20,14 +24,17 @@ from django.utils.translation import gettext as _
 
 from cluster_portal.tasks import enqueue_on_commit
 
+from .audiences import resolve_audience
 from .events import Category, Event, Frequency, format_text, get_category, get_event
-from .models import Notification, NotificationPreference, OutboxEmail
+from .models import Notification, NotificationBroadcast, NotificationPreference, OutboxEmail
 from .selectors import frequencies_for_users, notification_get_for_user
 
 if TYPE_CHECKING:
     from members.models import User
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+#: Leaves room for ":<user id>" in the recipients' keys (Notification.idempotency_key: 200).
+BROADCAST_KEY_MAX_LENGTH = 180
 
 
 def absolute_url(path: str) -> str:
@@ -129,6 +136,96 @@ def _frequency_for_new_email(
     return None if frequency == Frequency.OFF else frequency
 
 
+def _not_yet_notified(users: list[User], keys: Mapping[int, str | None]) -> list[User]:
+    """Drop the people whose notification with this key already exists (one query)."""
+    wanted = [key for key in keys.values() if key]
+    if not wanted:
+        return users
+    done = set(
+        Notification.objects.filter(idempotency_key__in=wanted).values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    return [u for u in users if keys[u.pk] not in done]
+
+
+def _write_notifications(
+    *,
+    users: list[User],
+    spec: Event,
+    category: Category,
+    context: Mapping[str, Any],
+    actor: User | None,
+    url: str,
+    keys: Mapping[int, str | None],
+    email: bool,
+) -> list[Notification]:
+    """Render and bulk-create each person's notification and outbox email (3 queries for any
+    number of people: preferences and two INSERTs), then queue the immediate emails after commit.
+
+    The shared core of :func:`notify` and of broadcast expansion; the caller has dropped
+    inactive, duplicate and already-notified people and holds a transaction.
+    """
+    frequencies = frequencies_for_users(user_ids=[u.pk for u in users], category=category)
+    now = timezone.now()
+    created: list[Notification] = []
+    emails: list[OutboxEmail] = []
+    for user in users:
+        language = recipient_language(user)
+        ctx = {**context, "recipient": user, "actor": actor, "url": absolute_url(url)}
+        with translation.override(language):
+            title = format_text(spec.title, ctx)[:255]
+            body = format_text(spec.body, ctx)
+        created.append(
+            Notification(
+                recipient=user,
+                actor=actor,
+                event=spec.code,
+                category=category.code,
+                title=title,
+                body=body,
+                url=url,
+                created_at=now,
+                idempotency_key=keys[user.pk],
+            )
+        )
+        frequency = _frequency_for_new_email(
+            spec=spec, category=category, frequency=frequencies[user.pk], user=user, email=email
+        )
+        if frequency is None:
+            continue
+        rendered = render_email(
+            template_prefix=f"notifications/email/{spec.code}",
+            language=language,
+            context={**ctx, "title": title, "body": body},
+            category=category,
+            user=user,
+        )
+        emails.append(
+            OutboxEmail(
+                recipient=user,
+                to_email=user.email,
+                event=spec.code,
+                category=category.code,
+                frequency=frequency,
+                language=language,
+                url=absolute_url(url),
+                next_attempt_at=now,
+                created_at=now,
+                idempotency_key=keys[user.pk] or f"{spec.code}:{uuid.uuid4().hex}",
+                **rendered,
+            )
+        )
+    Notification.objects.bulk_create(created)
+    OutboxEmail.objects.bulk_create(emails)
+    immediate = [e.pk for e in emails if e.frequency == Frequency.IMMEDIATE]
+    if immediate:
+        from .tasks import send_outbox_batch
+
+        enqueue_on_commit(send_outbox_batch, outbox_ids=immediate)
+    return created
+
+
 def notify(
     *,
     recipients: Iterable[User],
@@ -145,7 +242,9 @@ def notify(
     rolls back, nothing was notified. Title, body and email are rendered now, each in the
     recipient's language. Email rows go to the outbox; immediate ones are queued for sending
     after commit (``send_outbox_batch``); daily/weekly ones wait for the digest; "off" means
-    in-app only.
+    in-app only. Rows are bulk-created: the query count does not grow with the recipients.
+    For a large audience (everyone matching a new call) use :func:`notify_audience`, which
+    renders nothing in the request.
 
     ``url`` is a path inside the portal. ``idempotency_key`` (e.g. ``f"membership.decided:{pk}"``)
     makes a repeated call (a task run twice) a no-op for recipients already notified.
@@ -154,80 +253,132 @@ def notify(
     spec = get_event(event)
     category = get_category(spec.category)
     _check_portal_path(url)
-    context = dict(context or {})
     users = _unique_active(recipients)
     if not users:
         return []
-
     keys = {u.pk: f"{idempotency_key}:{u.pk}" if idempotency_key else None for u in users}
-    created: list[Notification] = []
     with transaction.atomic():
-        if idempotency_key:
-            done = set(
-                Notification.objects.filter(idempotency_key__in=list(keys.values())).values_list(
-                    "idempotency_key", flat=True
-                )
-            )
-            users = [u for u in users if keys[u.pk] not in done]
-            if not users:
-                return []
-        frequencies = frequencies_for_users(user_ids=[u.pk for u in users], category=category)
-        now = timezone.now()
-        emails: list[OutboxEmail] = []
-        for user in users:
-            language = recipient_language(user)
-            ctx = {**context, "recipient": user, "actor": actor, "url": absolute_url(url)}
-            with translation.override(language):
-                title = format_text(spec.title, ctx)[:255]
-                body = format_text(spec.body, ctx)
-            created.append(
-                Notification(
-                    recipient=user,
-                    actor=actor,
-                    event=spec.code,
-                    category=category.code,
-                    title=title,
-                    body=body,
-                    url=url,
-                    created_at=now,
-                    idempotency_key=keys[user.pk],
-                )
-            )
-            frequency = _frequency_for_new_email(
-                spec=spec, category=category, frequency=frequencies[user.pk], user=user, email=email
-            )
-            if frequency is None:
-                continue
-            rendered = render_email(
-                template_prefix=f"notifications/email/{spec.code}",
-                language=language,
-                context={**ctx, "title": title, "body": body},
-                category=category,
-                user=user,
-            )
-            emails.append(
-                OutboxEmail(
-                    recipient=user,
-                    to_email=user.email,
-                    event=spec.code,
-                    category=category.code,
-                    frequency=frequency,
-                    language=language,
-                    url=absolute_url(url),
-                    next_attempt_at=now,
-                    created_at=now,
-                    idempotency_key=keys[user.pk] or f"{spec.code}:{uuid.uuid4().hex}",
-                    **rendered,
-                )
-            )
-        Notification.objects.bulk_create(created)
-        OutboxEmail.objects.bulk_create(emails)
-        immediate = [e.pk for e in emails if e.frequency == Frequency.IMMEDIATE]
-        if immediate:
-            from .tasks import send_outbox_batch
+        users = _not_yet_notified(users, keys)
+        if not users:
+            return []
+        return _write_notifications(
+            users=users,
+            spec=spec,
+            category=category,
+            context=dict(context or {}),
+            actor=actor,
+            url=url,
+            keys=keys,
+            email=email,
+        )
 
-            enqueue_on_commit(send_outbox_batch, outbox_ids=immediate)
-    return created
+
+def _check_json(value: Any, what: str) -> None:
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"The {what} of a broadcast must be plain JSON: {exc}") from None
+
+
+def notify_audience(
+    *,
+    audience: str,
+    event: str,
+    audience_params: Mapping[str, Any] | None = None,
+    context: Mapping[str, Any] | None = None,
+    actor: User | None = None,
+    url: str = "",
+    idempotency_key: str | None = None,
+    email: bool = True,
+) -> NotificationBroadcast:
+    """Notify a whole audience (``members.active_people`` …) of ``event``, in the background.
+
+    Writes ONE ``NotificationBroadcast`` row in the caller's transaction (one INSERT, plus one
+    SELECT with an ``idempotency_key``) whatever the audience's size, and queues its expansion
+    after commit; if the broker never gets that task, the periodic broadcast sweep does. The
+    expansion creates, for every active person of the audience at that time, the same
+    notification and outbox email as :func:`notify` (preferences and language respected).
+
+    ``audience`` names a registered resolver (``notifications.audiences``) called with
+    ``audience_params``; ``context`` is what the event's texts and templates are formatted with,
+    and must be plain JSON (the row outlives the request: pass titles and ids, not objects).
+    A repeated ``idempotency_key`` returns the existing broadcast and writes nothing.
+    Raises ``UnknownEventError``, ``UnknownAudienceError`` or ``ValueError`` (bad url, params or
+    context) before writing anything.
+    """
+    from .tasks import expand_notification_broadcast
+
+    spec = get_event(event)
+    _check_portal_path(url)
+    params = dict(audience_params or {})
+    context = dict(context or {})
+    _check_json(params, "audience parameters")
+    _check_json(context, "context")
+    resolve_audience(audience, params)  # unknown names and wrong parameters fail here, no query
+    if idempotency_key:
+        if len(idempotency_key) > BROADCAST_KEY_MAX_LENGTH:
+            raise ValueError("The idempotency key of a broadcast is too long.")
+        existing = NotificationBroadcast.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    # One INSERT, no savepoint: nothing else is written here.
+    broadcast = NotificationBroadcast.objects.create(
+        event=spec.code,
+        context=context,
+        url=url,
+        actor=actor,
+        audience=audience,
+        audience_params=params,
+        email=email,
+        idempotency_key=idempotency_key or f"broadcast:{uuid.uuid4().hex}",
+    )
+    enqueue_on_commit(expand_notification_broadcast, broadcast_id=broadcast.pk)
+    return broadcast
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    #: People newly notified by this chunk (fewer than examined when some already were).
+    notified: int
+    #: True when the audience has no one left after this chunk.
+    finished: bool
+
+
+def broadcast_expand_chunk(*, broadcast: NotificationBroadcast, chunk_size: int) -> ChunkResult:
+    """Notify the next ``chunk_size`` people of the broadcast's audience, in one transaction.
+
+    Starts after ``broadcast.cursor`` and moves it past the chunk in the same transaction, so a
+    crash loses or repeats nothing (and the per-person idempotency keys make even a repeated
+    chunk harmless). The audience is resolved now: people who joined since the request are
+    included, people who left or were deactivated are not.
+    """
+    people = resolve_audience(broadcast.audience, broadcast.audience_params)
+    users = list(people.filter(pk__gt=broadcast.cursor)[:chunk_size])
+    if not users:
+        return ChunkResult(notified=0, finished=True)
+    spec = get_event(broadcast.event)
+    keys: dict[int, str | None] = {u.pk: f"{broadcast.idempotency_key}:{u.pk}" for u in users}
+    with transaction.atomic():
+        todo = _not_yet_notified(users, keys)
+        if todo:
+            _write_notifications(
+                users=todo,
+                spec=spec,
+                category=get_category(spec.category),
+                context=broadcast.context,
+                actor=broadcast.actor,
+                url=broadcast.url,
+                keys=keys,
+                email=broadcast.email,
+            )
+        broadcast.cursor = users[-1].pk
+        broadcast.recipients_count += len(todo)
+        NotificationBroadcast.objects.filter(pk=broadcast.pk).update(
+            cursor=broadcast.cursor,
+            recipients_count=F("recipients_count") + len(todo),
+            updated_at=timezone.now(),
+        )
+    return ChunkResult(notified=len(todo), finished=len(users) < chunk_size)
 
 
 def notify_email(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import delivery
+from . import broadcasts, delivery
 
 
 @shared_task(name="notifications.tasks.send_outbox_email")
@@ -33,3 +33,15 @@ def sweep_outbox() -> int:
 def send_digests(frequency: str) -> int:
     """Periodic (daily / weekly): one digest email per person with waiting rows."""
     return delivery.digests_send(frequency=frequency)
+
+
+@shared_task(name="notifications.tasks.expand_notification_broadcast")
+def expand_notification_broadcast(broadcast_id: int) -> str:
+    """Notify a broadcast's audience in chunks (resumes where a previous run stopped)."""
+    return broadcasts.broadcast_run(broadcast_id=broadcast_id)
+
+
+@shared_task(name="notifications.tasks.sweep_broadcasts")
+def sweep_broadcasts() -> int:
+    """Periodic (every minute): expand broadcasts the broker never got, recover abandoned ones."""
+    return broadcasts.broadcasts_sweep()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import factory
 from django.utils import timezone
 
-from notifications.models import Notification, OutboxEmail
+from notifications.models import Notification, NotificationBroadcast, OutboxEmail
 from tests.members.factories import UserFactory
 
 
@@ -36,3 +36,13 @@ class OutboxEmailFactory(factory.django.DjangoModelFactory):
     body_html = "<p>Hello</p>"
     next_attempt_at = factory.LazyFunction(timezone.now)
     idempotency_key = factory.Sequence(lambda n: f"test:{n}")
+
+
+class NotificationBroadcastFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NotificationBroadcast
+
+    event = "account.welcome"
+    audience = "members.active_people"
+    next_attempt_at = factory.LazyFunction(timezone.now)
+    idempotency_key = factory.Sequence(lambda n: f"broadcast-test:{n}")

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from notifications.models import OutboxEmail
 from tests.members.factories import UserFactory
-from tests.notifications.factories import OutboxEmailFactory
+from tests.notifications.factories import NotificationBroadcastFactory, OutboxEmailFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +49,25 @@ def test_retry_now_resets_failed_and_waiting_emails_only(admin_client: Client) -
 def test_retry_now_message_is_plural_for_several(admin_client: Client) -> None:
     rows = [OutboxEmailFactory(status=Status.FAILED) for _ in range(3)]
     assert _retry(admin_client, rows) == ["3 emails will be sent again."]
+
+
+def test_broadcasts_are_listed_and_failed_ones_resumed(admin_client: Client) -> None:
+    failed = NotificationBroadcastFactory(status="failed", attempts=8, cursor=42)
+    done = NotificationBroadcastFactory(status="done", attempts=1)
+    url = reverse("admin:notifications_notificationbroadcast_changelist")
+    assert admin_client.get(url).status_code == 200
+    assert (
+        admin_client.get(
+            reverse("admin:notifications_notificationbroadcast_change", args=[failed.pk])
+        ).status_code
+        == 200
+    )
+    response = admin_client.post(
+        url, {"action": "retry_now", "_selected_action": [failed.pk, done.pk]}
+    )
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["1 broadcast will be resumed."]
+    failed.refresh_from_db()
+    done.refresh_from_db()
+    assert (failed.status, failed.attempts, failed.cursor) == ("pending", 0, 42)  # resumes
+    assert done.status == "done"
