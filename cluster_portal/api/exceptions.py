@@ -8,6 +8,10 @@
 ``fields`` maps field names to lists of messages for validation errors (``non_field_errors`` for
 the rest) and is empty otherwise. Headers DRF sets (``WWW-Authenticate``, ``Retry-After``,
 ``Allow``) are kept.
+
+Services raise Django's exceptions, not DRF's, so that views, tasks and the API share them: a
+``django.core.exceptions.ValidationError`` raised under an API view is a 400 with its fields
+(:func:`drf_validation_error`), a ``PermissionDenied`` a 403 that keeps the service's reason.
 """
 
 from __future__ import annotations
@@ -16,10 +20,12 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.core import exceptions as django_exceptions
 from django.core.signals import got_request_exception
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -49,6 +55,33 @@ def _plain(detail: Any) -> Any:
     return str(detail)
 
 
+def drf_validation_error(
+    error: django_exceptions.ValidationError, *, non_field_errors_on: str | None = None
+) -> exceptions.ValidationError:
+    """A service's Django ``ValidationError`` as DRF's, keeping its fields, messages and codes.
+
+    Errors not tied to a field (a plain message, or ``NON_FIELD_ERRORS``) go under
+    ``non_field_errors`` — or under the field ``non_field_errors_on`` when the caller knows which
+    input they are about (a write view whose service refuses "this organization").
+    """
+    non_field_key = non_field_errors_on or api_settings.NON_FIELD_ERRORS_KEY
+
+    def details(errors: list[django_exceptions.ValidationError]) -> list[ErrorDetail]:
+        return [
+            ErrorDetail(str(message), code=item.code or "invalid")
+            for item in errors
+            for message in item  # formatted with the error's params
+        ]
+
+    if hasattr(error, "error_dict"):
+        fields: dict[str, list[ErrorDetail]] = {}
+        for name, errors in error.error_dict.items():
+            key = non_field_key if name == django_exceptions.NON_FIELD_ERRORS else name
+            fields.setdefault(key, []).extend(details(errors))
+        return exceptions.ValidationError(fields)
+    return exceptions.ValidationError({non_field_key: details(error.error_list)})
+
+
 def _validation_payload(exc: exceptions.ValidationError) -> dict[str, Any]:
     detail = exc.detail
     if isinstance(detail, dict):
@@ -75,10 +108,18 @@ def _error_code(exc: exceptions.APIException) -> str:
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF ``EXCEPTION_HANDLER``: DRF's own handling, reshaped; unexpected errors become a JSON 500.
 
+    Django's ``ValidationError`` (400, with its fields) and ``PermissionDenied`` (403, with its
+    message) from services are translated first.
+
     Unexpected exceptions are logged like Django logs them and ``got_request_exception`` is sent
     (error reporting and the test client still see them). With ``DEBUG`` on they propagate to the
     technical 500 page instead.
     """
+    if isinstance(exc, django_exceptions.ValidationError):
+        exc = drf_validation_error(exc)
+    elif isinstance(exc, django_exceptions.PermissionDenied):
+        # DRF's own translation drops the service's reason ("Only the secretariat ...").
+        exc = exceptions.PermissionDenied(str(exc) or None)
     response = drf_exception_handler(exc, context)
     if response is None:
         if settings.DEBUG:

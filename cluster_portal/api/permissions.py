@@ -14,6 +14,10 @@ with no declared policy is denied to everyone. Browser sessions pass the scope c
 partner systems, not people); what a person may see is decided per object by the feature's own
 permission class, built on :class:`ScopedAPIPermission`, which asks the predicates in
 ``<app>/permissions.py``.
+
+A view for a person's own acts (asking to join an organization) sets
+``partner_tokens_allowed = False``: partner systems act for an organization, never for a person,
+so their tokens get 403 ``session_required`` whatever their scopes.
 """
 
 from __future__ import annotations
@@ -85,6 +89,13 @@ class ScopedAPIPermission(BasePermission):
             )
             return False
         token = api_token(request)
+        if token is not None and not getattr(view, "partner_tokens_allowed", True):
+            self.message = _(
+                "This endpoint is for people signed in to the portal; partner access tokens "
+                "cannot use it."
+            )
+            self.code = "session_required"
+            return False
         if token is not None:
             missing = sorted(set(scopes) - token_scopes(request))
             if missing:

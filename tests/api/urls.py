@@ -6,6 +6,7 @@ whichever feature endpoints exist.
 
 from __future__ import annotations
 
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.urls import path
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -67,11 +68,34 @@ class BrokenProbe(APIView):
         raise RuntimeError("probe failure")
 
 
+class ServiceErrorProbe(APIView):
+    """Raises what a service raises: Django's ValidationError and PermissionDenied."""
+
+    schema = None  # test-only, kept out of the OpenAPI document
+    required_scopes = {"POST": []}
+
+    def post(self, request: Request) -> Response:
+        kind = request.data.get("kind")
+        if kind == "fields":
+            raise ValidationError(
+                {
+                    "message": ValidationError("Too long (%(n)s max).", params={"n": 5}),
+                    NON_FIELD_ERRORS: "Refused as a whole.",
+                }
+            )
+        if kind == "plain":
+            raise ValidationError("Already asked.", code="duplicate")
+        if kind == "denied":
+            raise PermissionDenied("Only the secretariat may do this.")
+        raise PermissionDenied
+
+
 urlpatterns = [
     path("api/v1/probe/per-method/", PerMethodProbe.as_view()),
     path("api/v1/probe/read-write/", ReadWriteProbe.as_view()),
     path("api/v1/probe/undeclared/", UndeclaredProbe.as_view()),
     path("api/v1/probe/validation/", ValidationProbe.as_view()),
     path("api/v1/probe/broken/", BrokenProbe.as_view()),
+    path("api/v1/probe/service-error/", ServiceErrorProbe.as_view()),
     *portal_urlpatterns,
 ]
