@@ -22,7 +22,8 @@ ENV PATH="/opt/venv/bin:${PATH}" \
     DJANGO_SETTINGS_MODULE=cluster_portal.settings.production \
     MEDIA_ROOT=/var/lib/cmsp/media \
     PRIVATE_MEDIA_ROOT=/var/lib/cmsp/private_media \
-    WEB_CONCURRENCY=3
+    WEB_CONCURRENCY=3 \
+    GUNICORN_THREADS=4
 
 # An unprivileged user runs everything; only the upload and beat-state directories are writable
 # by it (they become the named volumes of docker-compose.yml and keep this ownership).
@@ -54,15 +55,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=40s --retries=3 \
 # The entry point applies migrations when DJANGO_MIGRATE_ON_START=1 (the compose web service),
 # then execs the command.
 ENTRYPOINT ["/bin/sh", "/app/scripts/docker-entrypoint.sh"]
-# Workers come from WEB_CONCURRENCY (read by gunicorn); a slow request is killed after 60 s;
-# workers are recycled every ~1000 requests to contain memory growth.
-CMD ["gunicorn", "cluster_portal.wsgi:application", \
-     "--bind", "0.0.0.0:8000", \
-     "--timeout", "60", \
-     "--graceful-timeout", "30", \
-     "--keep-alive", "5", \
-     "--max-requests", "1000", \
-     "--max-requests-jitter", "100", \
-     "--worker-tmp-dir", "/dev/shm", \
-     "--access-logfile", "-", \
-     "--error-logfile", "-"]
+# gunicorn.conf.py holds the process model (3 workers x 4 threads for 2 cores, WEB_CONCURRENCY
+# and GUNICORN_THREADS override it), the bind address, timeouts and worker recycling.
+CMD ["gunicorn", "cluster_portal.wsgi:application", "--config", "gunicorn.conf.py"]

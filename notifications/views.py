@@ -51,10 +51,12 @@ def _page(request: MemberRequest) -> Page[Notification]:
 @require_GET
 def inbox(request: MemberRequest) -> HttpResponse:
     page_obj = _page(request)
+    unread_count = selectors.unread_count_for_user(user=request.user)
     return render(
         request,
         "notifications/notification_list.html",
-        {"page_obj": page_obj, "unread_count": selectors.unread_count_for_user(user=request.user)},
+        # The navigation badge shows the same number: one COUNT for both.
+        {"page_obj": page_obj, "unread_count": unread_count, "nav_unread_count": unread_count},
     )
 
 
@@ -105,7 +107,9 @@ def open_notification(request: MemberRequest, pk: int) -> HttpResponse:
 @require_GET
 @never_cache
 def unread_badge(request: HttpRequest) -> HttpResponse:
-    """The navigation badge (htmx). Anonymous visitors get an empty fragment, not a login page."""
+    """The navigation badge, refreshed by htmx after an action changed it (pages render it inline).
+
+    Anonymous visitors get an empty fragment, not a login page."""
     count = (
         selectors.unread_count_for_user(user=request.user) if request.user.is_authenticated else 0
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import runpy
 import secrets
 import shlex
 import subprocess
@@ -130,8 +131,7 @@ def test_compose_defines_the_five_services(services):
 
 def test_compose_commands(services):
     web = command_of(services["web"])
-    assert web[:2] == ["gunicorn", "cluster_portal.wsgi:application"]
-    assert "0.0.0.0:8000" in web
+    assert web == ["gunicorn", "cluster_portal.wsgi:application", "--config", "gunicorn.conf.py"]
     assert command_of(services["worker"])[:4] == ["celery", "-A", "cluster_portal", "worker"]
     assert command_of(services["beat"])[:4] == ["celery", "-A", "cluster_portal", "beat"]
 
@@ -287,7 +287,64 @@ def test_dockerfile_exposes_port_healthcheck_and_gunicorn(dockerfile):
     (cmd,) = instructions_of(dockerfile, "CMD")
     command = json.loads(cmd)
     assert command[:2] == ["gunicorn", "cluster_portal.wsgi:application"]
-    assert "--timeout" in command
+    assert command[command.index("--config") + 1] == "gunicorn.conf.py"
+    assert "gunicorn.conf.py" not in dockerignored(), "the image must contain the gunicorn config"
+
+
+# --- gunicorn.conf.py -------------------------------------------------------------------------
+
+
+def gunicorn_config(monkeypatch: pytest.MonkeyPatch, **environ: str) -> dict[str, Any]:
+    """The settings gunicorn.conf.py defines, under the given environment."""
+    for name in ("WEB_CONCURRENCY", "GUNICORN_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+
+def test_gunicorn_is_sized_for_two_cores(monkeypatch):
+    config = gunicorn_config(monkeypatch)
+    assert config["bind"] == "0.0.0.0:8000"
+    assert config["worker_class"] == "gthread"
+    # 2 cores: 3 processes of 4 threads; requests mostly wait for the database.
+    assert (config["workers"], config["threads"]) == (3, 4)
+    assert config["timeout"] == 60
+    assert config["graceful_timeout"] < config["timeout"]
+    assert config["max_requests"] > 0
+    assert config["max_requests_jitter"] > 0
+    assert config["worker_tmp_dir"] == "/dev/shm"  # noqa: S108 - the container's tmpfs
+
+
+def test_gunicorn_sizing_follows_the_environment(monkeypatch):
+    config = gunicorn_config(monkeypatch, WEB_CONCURRENCY="5", GUNICORN_THREADS="8")
+    assert (config["workers"], config["threads"]) == (5, 8)
+    with pytest.raises(ValueError, match="GUNICORN_THREADS"):
+        gunicorn_config(monkeypatch, GUNICORN_THREADS="0")
+
+
+def test_gunicorn_config_is_valid_for_gunicorn():
+    result = subprocess.run(  # noqa: S603 - fixed executable and arguments
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "--config",
+            "gunicorn.conf.py",
+            "--print-config",
+            "cluster_portal.wsgi:application",
+        ],
+        cwd=ROOT,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    printed = dict(
+        map(str.strip, line.split(" = ", 1)) for line in result.stdout.splitlines() if " = " in line
+    )
+    assert printed["worker_class"] == "gthread"
+    assert printed["threads"] == "4"
 
 
 def test_entrypoint_migrates_only_when_asked_then_execs():
@@ -297,12 +354,16 @@ def test_entrypoint_migrates_only_when_asked_then_execs():
     assert script.rstrip().endswith('exec "$@"')
 
 
-def test_dockerignore_keeps_secrets_and_local_state_out():
-    ignored = {
+def dockerignored() -> set[str]:
+    return {
         line.strip()
         for line in (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.startswith("#")
     }
+
+
+def test_dockerignore_keeps_secrets_and_local_state_out():
+    ignored = dockerignored()
     assert {".env", ".git", ".venv", "db.sqlite3", "node_modules", "private_media"} <= ignored
 
 
@@ -347,6 +408,10 @@ def test_env_example_documents_every_variable(compose):
     for module in ("base.py", "production.py"):
         source = (ROOT / "cluster_portal" / "settings" / module).read_text(encoding="utf-8")
         read_by_settings |= set(re.findall(r"\benv(?:\.\w+)?\(\s*[\"']([A-Z][A-Z0-9_]*)", source))
+    gunicorn_source = (ROOT / "gunicorn.conf.py").read_text(encoding="utf-8")
+    read_by_gunicorn = set(re.findall(r"_positive_int\(\s*[\"']([A-Z][A-Z0-9_]*)", gunicorn_source))
+    assert {"WEB_CONCURRENCY", "GUNICORN_THREADS"} <= read_by_gunicorn
+    read_by_settings |= read_by_gunicorn
     used_by_compose = set()
     for value in strings_in(compose):
         used_by_compose |= set(re.findall(r"(?<!\$)\$\{([A-Z][A-Z0-9_]*)", value))
@@ -407,6 +472,22 @@ def test_production_settings_values():
     assert values["debug"] is False
     assert values["ssl"] is True
     assert values["hsts"] >= 31536000
+
+
+def test_production_keeps_database_connections():
+    code = (
+        "import json\n"
+        "from django.conf import settings\n"
+        "db = settings.DATABASES['default']\n"
+        "print(json.dumps([db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS']]))"
+    )
+    url = "postgres://cmsp:secret@db:5432/cmsp"
+    result = run_python(code, env=production_env(DATABASE_URL=url))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [60, True]
+    result = run_python(code, env=production_env(DATABASE_URL=url, DATABASE_CONN_MAX_AGE="0"))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [0, True]
 
 
 def test_no_settings_module_allows_every_host():

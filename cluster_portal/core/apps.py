@@ -10,9 +10,14 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self) -> None:
+        from allauth.mfa.signals import authenticator_added, authenticator_removed
         from django.contrib.auth.signals import user_logged_in
 
-        from .middleware import record_login_time
+        from .middleware import record_login_time, refresh_staff_totp, remember_staff_totp
 
-        # Session bookkeeping, not domain logic: the absolute session timeout counts from here.
+        # Session bookkeeping, not domain logic: the session timeouts count from here, and
+        # whether a staff member has an authenticator app is remembered in the session.
         user_logged_in.connect(record_login_time, dispatch_uid="core.record_login_time")
+        user_logged_in.connect(remember_staff_totp, dispatch_uid="core.remember_staff_totp")
+        authenticator_added.connect(refresh_staff_totp, dispatch_uid="core.totp_added")
+        authenticator_removed.connect(refresh_staff_totp, dispatch_uid="core.totp_removed")

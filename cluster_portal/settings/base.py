@@ -77,8 +77,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "cluster_portal.core.middleware.SessionAbsoluteTimeoutMiddleware",
+    "cluster_portal.core.middleware.SessionInactivityMiddleware",
+    # Replaces allauth.usersessions.middleware.UserSessionsMiddleware (a write per request).
+    "cluster_portal.core.middleware.UserSessionActivityMiddleware",
     "cluster_portal.core.middleware.StaffMFARequiredMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
 ]
@@ -110,10 +112,13 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Persistent connections (production.py raises the default): a connection is reused for this
+# many seconds, and checked before reuse so that a database restart costs no failed request.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DATABASE_CONN_HEALTH_CHECKS", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The threaded dev server answers a page, its htmx fragments and images at once, and each
-    # request writes its session. WAL lets readers run beside the writer; IMMEDIATE transactions
+    # The threaded dev server answers a page, its htmx fragments and images at once, and some
+    # requests write. WAL lets readers run beside the writer; IMMEDIATE transactions
     # take the write lock up front and wait up to `timeout` for it, instead of failing with
     # "database is locked" when a read transaction tries to upgrade.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -197,13 +202,19 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "CMSP"
 MFA_RECOVERY_CODE_COUNT = 10
 USERSESSIONS_TRACK_ACTIVITY = True
+# ...recorded at most this often per session, or when its IP address or browser changes
+# (core.middleware.UserSessionActivityMiddleware replaces allauth's write-per-request middleware).
+USERSESSIONS_RECORD_INTERVAL_SECONDS = 5 * 60
 # Staff-only areas: anonymous → login, non-staff → 404, staff without TOTP → MFA setup
 # (core.middleware.StaffMFARequiredMiddleware).
 STAFF_URL_PREFIXES = ["/admin/", "/staff/"]
 
-# Sessions: sliding inactivity timeout plus an absolute lifetime (see core.middleware).
+# Sessions: sliding inactivity timeout plus an absolute lifetime (see core.middleware). The
+# session is not written on every request: it is touched (new expiry) at most once a minute, so
+# a session ends at most SESSION_INACTIVITY_SECONDS after its last request (up to a minute sooner).
 SESSION_COOKIE_AGE = env.int("SESSION_INACTIVITY_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_INTERVAL_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_TIMEOUT_SECONDS = env.int("SESSION_ABSOLUTE_TIMEOUT_SECONDS", default=12 * 3600)
 SESSION_COOKIE_HTTPONLY = True

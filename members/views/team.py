@@ -132,7 +132,11 @@ def _render_team(
 @require_http_methods(["GET"])
 def team(request: AuthenticatedRequest, organization_id: int) -> HttpResponse:
     access = selectors.team_get_for_user(user=request.user, organization_id=organization_id)
-    if access.membership is not None:
+    if (
+        access.membership is not None
+        and request.session.get(CURRENT_ORGANIZATION_SESSION_KEY) != organization_id
+    ):
+        # Only when it changes: assigning the same value would still write the session.
         request.session[CURRENT_ORGANIZATION_SESSION_KEY] = organization_id
     return _render_team(request, access)
 

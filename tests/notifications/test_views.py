@@ -171,12 +171,13 @@ def test_unread_badge(client_en, member) -> None:
     assert anonymous.content.strip() == b""
 
 
-def test_navigation_loads_the_badge_for_members_only(client_en) -> None:
+def test_navigation_refreshes_the_badge_for_members_only(client_en) -> None:
     body = client_en.get("/").content.decode()
     assert f'hx-get="{BADGE}"' in body
-    # Loaded with the page and after "mark read", never on a timer: a polling request would keep
-    # an idle session alive forever and defeat the inactivity timeout.
-    assert 'hx-trigger="load, notificationsChanged from:body"' in body
+    # Rendered with the page (tests/core/test_bookkeeping.py), reloaded only after "mark read":
+    # never on load (a second request per page) nor on a timer (a polling request would keep an
+    # idle session alive forever and defeat the inactivity timeout).
+    assert 'hx-trigger="notificationsChanged from:body"' in body
     assert "every " not in body
     assert f'hx-get="{BADGE}"' not in Client().get("/").content.decode()
 
