@@ -1,7 +1,8 @@
 """Demo data of the members app, one module per sub-domain, loaded by ``seed_demo``.
 
 ``organizations`` seeds people, organizations, teams, governance and logos; ``membership``
-then runs applications, join requests and invitations through the membership services.
+then runs applications, join requests and invitations through the membership services, and
+``dues`` records membership dues through the dues service.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ __all__ = ["DEMO_PASSWORD", "DEMO_USERS", "PEOPLE", "demo_ruc", "seed"]
 
 
 def seed(*, stdout: TextIO) -> None:
-    from . import membership, organizations
+    from . import dues, membership, organizations
 
     organizations.seed(stdout=stdout)
     # Applications, join requests and invitations go through the membership services.
     membership.seed(stdout=stdout)
+    # Membership dues, recorded by the secretariat through the dues service.
+    dues.seed(stdout=stdout)

@@ -22,6 +22,8 @@ from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from cluster_portal.core.references import next_reference
+
 from ..models import (
     Capability,
     GoverningBody,
@@ -31,6 +33,7 @@ from ..models import (
     Seat,
     User,
 )
+from ..models.membership import MEMBERSHIP_REFERENCE_PREFIX
 from ..selectors.organizations import organization_logo
 from ..services.organizations import organization_update
 from ..validators import ruc_check_digit
@@ -612,14 +615,18 @@ def _seed_teams(users: dict[str, User], organizations: dict[str, Organization]) 
         if organization.membership_status != M.APPLICANT:
             continue
         admin = next(users[e] for e, _n, k, r, *_ in PEOPLE if k == key and r == "admin")
-        MembershipApplication.objects.get_or_create(
+        if MembershipApplication.objects.filter(
+            organization=organization, status=MembershipApplication.Status.SUBMITTED
+        ).exists():
+            continue
+        MembershipApplication.objects.create(
             organization=organization,
             status=MembershipApplication.Status.SUBMITTED,
-            defaults={
-                "applicant": admin,
-                "motivation": "Queremos participar en las mesas técnicas y en las "
-                "convocatorias de innovación del clúster.",
-            },
+            # Taken only when the application is created: numbers stay gapless.
+            reference=next_reference(MEMBERSHIP_REFERENCE_PREFIX),
+            applicant=admin,
+            motivation="Queremos participar en las mesas técnicas y en las "
+            "convocatorias de innovación del clúster.",
         )
 
 

@@ -45,8 +45,17 @@ class OrganizationMember(models.Model):
         return f"{self.user} @ {self.organization} ({self.role})"
 
 
+#: Prefix of membership application references: ``CMSP-MEM-2026-0042``.
+MEMBERSHIP_REFERENCE_PREFIX = "CMSP-MEM"
+
+
 class MembershipApplication(models.Model):
-    """An organization's request to become a member of the cluster, decided by the secretariat."""
+    """An organization's request to become a member of the cluster, decided by the secretariat.
+
+    ``reference`` (``CMSP-MEM-<year>-<n>``) is taken when the application is submitted, gapless
+    per year (:func:`cluster_portal.core.references.next_reference`); it is empty only for rows
+    made outside the service (test factories).
+    """
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
@@ -57,6 +66,9 @@ class MembershipApplication(models.Model):
 
     OPEN_STATUSES = (Status.SUBMITTED, Status.INFO_REQUESTED)
 
+    reference = models.CharField(
+        _("reference"), max_length=32, unique=True, null=True, blank=True, editable=False
+    )
     organization = models.ForeignKey(
         Organization,
         verbose_name=_("organization"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
@@ -9,6 +11,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from cluster_portal.core.money import money_field
 from cluster_portal.core.peru import Region
 
 from ..validators import validate_ruc
@@ -151,6 +154,13 @@ class Organization(models.Model):
     membership_status_reason = models.CharField(
         _("reason for the membership status"), max_length=300, blank=True
     )
+    # Membership dues, recorded by the secretariat (members.services.dues).
+    annual_dues = money_field(
+        _("annual dues"),
+        null=True,
+        help_text=_("The yearly membership fee of the organization, in soles or US dollars."),
+    )
+    dues_paid_until = models.DateField(_("dues paid until"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -161,6 +171,9 @@ class Organization(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    # Declared: django-money swaps the manager class at run time, which mypy cannot follow.
+    objects: ClassVar[models.Manager[Organization]] = models.Manager()
 
     class Meta:
         verbose_name = _("organization")

@@ -334,6 +334,7 @@ def membership_application_queue(
             | Q(organization__trade_name__icontains=query)
             | Q(organization__ruc__startswith=query)
             | Q(applicant__email__icontains=query)
+            | Q(reference__iexact=query)
         )
     return queryset
 

@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cluster_portal.audit.services import audit_decision
+from cluster_portal.core.references import next_reference
 from notifications.services import notify
 
 from .. import permissions
@@ -48,6 +49,7 @@ from ..models import (
     OrganizationMember,
     User,
 )
+from ..models.membership import MEMBERSHIP_REFERENCE_PREFIX
 from ._effects import staff_recipients
 from .organizations import organization_create
 
@@ -128,6 +130,7 @@ def _application_context(application: MembershipApplication) -> dict[str, Any]:
         "organization": application.organization.display_name,
         "organization_id": application.organization_id,
         "application_id": application.pk,
+        "reference": application.reference or "",
         "status": application.status,
         "message": application.decision_message,
     }
@@ -154,6 +157,8 @@ def _submit(*, actor: User, organization: Organization, motivation: str) -> Memb
     application = MembershipApplication(
         organization=organization, applicant=actor, motivation=motivation
     )
+    # Taken last, just before saving: a refusal above must not use up a number.
+    application.reference = next_reference(MEMBERSHIP_REFERENCE_PREFIX)
     application.full_clean()
     application.save()
     organization.membership_status = OrgStatus.APPLICANT

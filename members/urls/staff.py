@@ -5,6 +5,7 @@
 
 from django.urls import path
 
+from ..views.staff import dues
 from ..views.staff import membership as staff
 
 app_name = "members_staff"
@@ -57,5 +58,10 @@ urlpatterns = [
         staff.organization_change_status,
         {"action": "lapse"},
         name="organization_lapse",
+    ),
+    path(
+        "organizations/<int:organization_id>/dues/",
+        dues.organization_dues,
+        name="organization_dues",
     ),
 ]
