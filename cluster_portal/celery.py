@@ -15,6 +15,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cluster_portal.settings.local")
 app = Celery("cluster_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Portal-wide tasks that belong to no app (the lifecycle job) live in cluster_portal/tasks.py.
+app.autodiscover_tasks(["cluster_portal"])
 
 # Times are America/Lima (CELERY_TIMEZONE). Add a schedule with a name "<app>-<what>", the task's
 # registered name and, for anything sub-hourly, an `expires` shorter than its period.
@@ -26,6 +28,12 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     "notifications-sweep-broadcasts": {
         "task": "notifications.tasks.sweep_broadcasts",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # Lifecycle moves that happen on time (members/workflows.py and the other apps' tables).
+    "core-time-transitions": {
+        "task": "cluster_portal.tasks.run_time_transitions",
         "schedule": 60.0,
         "options": {"expires": 55},
     },

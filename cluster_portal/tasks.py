@@ -18,7 +18,7 @@ import threading
 import time
 from typing import Any
 
-from celery import Task
+from celery import Task, shared_task
 from django.db import transaction
 from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import RedisError
@@ -86,3 +86,20 @@ def enqueue_on_commit(task: Task, **kwargs: Any) -> None:
     to lose.
     """
     transaction.on_commit(lambda: publish_safely(task, **kwargs))
+
+
+# --- Time-driven lifecycle moves ----------------------------------------------------------------
+
+
+@shared_task(name="cluster_portal.tasks.run_time_transitions")
+def run_time_transitions() -> dict[str, int]:
+    """Take every time-driven transition of every lifecycle table that is due now (calls that
+    open or close on their date, requests that expire). Scheduled in ``cluster_portal/celery.py``
+    (``core-time-transitions``); safe to run twice or concurrently: each row is locked and
+    re-checked (:func:`cluster_portal.core.workflows.run_time_transitions`)."""
+    from cluster_portal.core.workflows import run_time_transitions as run
+
+    moved = run()
+    if any(moved.values()):
+        logger.info("time-driven transitions: %s", moved)
+    return moved

@@ -57,6 +57,17 @@ APPLICATION_INFO_REQUESTED = register_event(
         body=_("{message} Answer on your organization's page."),
     )
 )
+APPLICATION_EXPIRED = register_event(
+    Event(
+        code="members.application_expired",
+        category=MEMBERSHIP.code,
+        title=_("The membership application of {organization} has expired"),
+        body=_(
+            "The secretariat's request for information was not answered within {days} days, so "
+            "the application was closed. An admin of the organization can apply again."
+        ),
+    )
+)
 ORGANIZATION_SUSPENDED = register_event(
     Event(
         code="members.organization_suspended",

@@ -163,12 +163,9 @@ def organization_accepts_people(organization: Organization) -> bool:
     """New people may come in (invitations, join requests) only while the membership is active
     or applied for: a suspended, lapsed or never-admitted organization takes in nobody, so an
     organization outside the cluster cannot use the portal to send invitations."""
-    from .models import Organization as Org
+    from .workflows import ACCEPTS_PEOPLE, ORGANIZATION
 
-    return organization.membership_status in (
-        Org.MembershipStatus.ACTIVE,
-        Org.MembershipStatus.APPLICANT,
-    )
+    return ORGANIZATION.has_tag(organization, ACCEPTS_PEOPLE)
 
 
 def can_add_people(user: AnyUser, organization: Organization) -> bool:
@@ -180,12 +177,9 @@ def can_add_people(user: AnyUser, organization: Organization) -> bool:
 def can_apply_for_organization(user: AnyUser, organization: Organization) -> bool:
     """Apply (again) for membership: admins of an organization that is not, or no longer, a
     member and has no open application."""
-    from .models import Organization as Org
+    from .workflows import ORGANIZATION
 
-    return organization.membership_status in (
-        Org.MembershipStatus.NONE,
-        Org.MembershipStatus.LAPSED,
-    ) and is_org_admin(user, organization)
+    return ORGANIZATION.state_allows(organization, "apply") and is_org_admin(user, organization)
 
 
 def can_act_on_application(user: AnyUser, application: MembershipApplication) -> bool:

@@ -393,6 +393,9 @@ DEFAULT_CURRENCY = "PEN"
 MEMBERS_INVITATION_DAYS = env.int("MEMBERS_INVITATION_DAYS", default=7)
 # Invitations an organization may create in 24 hours (the portal sends the emails).
 MEMBERS_INVITATIONS_PER_DAY = 20
+# Days an applicant has to answer the secretariat's request for information; after that the
+# periodic job closes the application as expired (members/workflows.py).
+MEMBERS_INFO_REQUEST_EXPIRY_DAYS = env.int("MEMBERS_INFO_REQUEST_EXPIRY_DAYS", default=30)
 
 # --- Celery ---------------------------------------------------------------------------------
 # Without a broker, tasks run in-process (the `make run` default).

@@ -18,6 +18,7 @@ from allauth.account.models import EmailAddress
 from ..models import Invitation, JoinRequest, MembershipApplication, Organization, User
 from ..services import membership as membership_services
 from ..services import team as team_services
+from ..workflows import APPLICATION
 from .organizations import DEMO_PASSWORD, demo_ruc
 
 SECRETARIAT = "secretaria@cmsp.pe"
@@ -112,9 +113,7 @@ def seed(*, stdout: TextIO) -> None:
             membership_status_reason=reason
         )
 
-    open_count = MembershipApplication.objects.filter(
-        status__in=MembershipApplication.OPEN_STATUSES
-    ).count()
+    open_count = MembershipApplication.objects.filter(status__in=APPLICATION.open_values).count()
     stdout.write(
         f"  membership: {open_count} open applications, "
         f"{JoinRequest.objects.filter(status=JoinRequest.Status.PENDING).count()} pending join "

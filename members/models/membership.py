@@ -63,8 +63,9 @@ class MembershipApplication(models.Model):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        EXPIRED = "expired", _("Expired")
 
-    OPEN_STATUSES = (Status.SUBMITTED, Status.INFO_REQUESTED)
+    # Which statuses a transition may leave is the lifecycle table's (members/workflows.py).
 
     reference = models.CharField(
         _("reference"), max_length=32, unique=True, null=True, blank=True, editable=False
@@ -125,7 +126,10 @@ class MembershipApplication(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in self.OPEN_STATUSES
+        """Still waiting for a decision (a transition may leave its status)."""
+        from ..workflows import APPLICATION
+
+        return APPLICATION.is_open(self)
 
 
 class JoinRequest(models.Model):

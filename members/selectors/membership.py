@@ -8,6 +8,7 @@ see it but not do this).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+
+from cluster_portal.core.queues import ALL_TAB, OPEN_TAB, Queue, QueuePage
 
 from .. import permissions
 from ..models import (
@@ -26,13 +29,9 @@ from ..models import (
     User,
 )
 from ..validators import validate_ruc
+from ..workflows import APPLICATION, ORGANIZATION
 
-STAFF_PAGE_SIZE = 25
 JOIN_SEARCH_LIMIT = 20
-
-#: Filters of the secretariat's queue: "open" (the default) is submitted + info requested.
-QUEUE_FILTER_OPEN = "open"
-QUEUE_FILTER_ALL = "all"
 
 
 # --- Teams -------------------------------------------------------------------------------------
@@ -60,10 +59,7 @@ class TeamAccess:
 
     @property
     def can_apply(self) -> bool:
-        return self.is_admin and self.organization.membership_status in (
-            Organization.MembershipStatus.NONE,
-            Organization.MembershipStatus.LAPSED,
-        )
+        return self.is_admin and ORGANIZATION.state_allows(self.organization, "apply")
 
 
 def memberships_of_user(*, user: User) -> QuerySet[OrganizationMember]:
@@ -191,7 +187,7 @@ def membership_application_get_for_admin(
     access = team_get_for_admin(user=user, organization_id=organization_id)
     application = (
         MembershipApplication.objects.filter(
-            organization=access.organization, status__in=MembershipApplication.OPEN_STATUSES
+            organization=access.organization, status__in=APPLICATION.open_values
         )
         .order_by("-submitted_at")
         .first()
@@ -213,7 +209,7 @@ def applications_and_requests_of_user(*, user: User) -> dict[str, Any]:
     return {
         "open_applications": list(
             MembershipApplication.objects.filter(
-                applicant=user, status__in=MembershipApplication.OPEN_STATUSES
+                applicant=user, status__in=APPLICATION.open_values
             ).select_related("organization")
         ),
         "rejected_applications": list(
@@ -314,40 +310,34 @@ def organizations_joinable(*, ruc: str = "") -> QuerySet[Organization]:
 # --- The secretariat ---------------------------------------------------------------------------
 
 
-def membership_application_queue(
-    *, status: str = QUEUE_FILTER_OPEN, query: str = ""
-) -> QuerySet[MembershipApplication]:
-    """Applications for the secretariat. Open ones oldest first (a queue), others newest first."""
-    queryset = MembershipApplication.objects.select_related("organization", "applicant")
-    if status == QUEUE_FILTER_OPEN:
-        queryset = queryset.filter(status__in=MembershipApplication.OPEN_STATUSES).order_by(
-            "submitted_at", "pk"
-        )
-    else:
-        if status in MembershipApplication.Status.values:
-            queryset = queryset.filter(status=status)
-        queryset = queryset.order_by("-submitted_at", "-pk")
-    query = (query or "").strip()
-    if query:
-        queryset = queryset.filter(
-            Q(organization__legal_name__icontains=query)
-            | Q(organization__trade_name__icontains=query)
-            | Q(organization__ruc__startswith=query)
-            | Q(applicant__email__icontains=query)
-            | Q(reference__iexact=query)
-        )
-    return queryset
-
-
-def membership_application_counts() -> dict[str, int]:
-    """Number of applications per status, plus "open" and "all", in one query."""
-    statuses = MembershipApplication.Status.values
-    aggregates = MembershipApplication.objects.aggregate(
-        **{s: Count("pk", filter=Q(status=s)) for s in statuses},
-        **{QUEUE_FILTER_ALL: Count("pk")},
+def _application_search(query: str) -> Q:
+    return (
+        Q(organization__legal_name__icontains=query)
+        | Q(organization__trade_name__icontains=query)
+        | Q(organization__ruc__startswith=query)
+        | Q(applicant__email__icontains=query)
+        | Q(reference__iexact=query)
     )
-    aggregates[QUEUE_FILTER_OPEN] = sum(aggregates[s] for s in MembershipApplication.OPEN_STATUSES)
-    return aggregates
+
+
+#: The secretariat's application queue: "Open" (oldest first: a queue), one tab per status of
+#: the lifecycle table, "All" (newest first).
+APPLICATION_QUEUE = Queue.for_workflow(
+    APPLICATION,
+    open_tab=True,
+    default=OPEN_TAB,
+    search=_application_search,
+    ordering=("-submitted_at", "-pk"),
+    tab_ordering={OPEN_TAB: ("submitted_at", "pk")},
+)
+
+
+def membership_application_queue(*, params: Mapping[str, Any]) -> QueuePage:
+    """A page of the secretariat's application queue for the request's ``status``, ``q`` and
+    ``page`` parameters, with the counts of every tab (one query)."""
+    return APPLICATION_QUEUE.page(
+        MembershipApplication.objects.select_related("organization", "applicant"), params
+    )
 
 
 def membership_application_get_for_staff(
@@ -377,26 +367,28 @@ def membership_applications_of_organization(
     )
 
 
-def organizations_for_staff(*, status: str = "", query: str = "") -> QuerySet[Organization]:
-    """Every organization with its number of people, for the secretariat's list."""
-    queryset = Organization.objects.annotate(people=Count("memberships", distinct=True))
-    if status in Organization.MembershipStatus.values:
-        queryset = queryset.filter(membership_status=status)
-    query = (query or "").strip()
-    if query:
-        queryset = queryset.filter(
-            Q(legal_name__icontains=query)
-            | Q(trade_name__icontains=query)
-            | Q(ruc__startswith=query)
-        )
-    return queryset.order_by("legal_name", "pk")
+def _organization_search(query: str) -> Q:
+    return (
+        Q(legal_name__icontains=query) | Q(trade_name__icontains=query) | Q(ruc__startswith=query)
+    )
 
 
-def organization_status_counts() -> dict[str, int]:
-    statuses = Organization.MembershipStatus.values
-    return Organization.objects.aggregate(
-        **{s: Count("pk", filter=Q(membership_status=s)) for s in statuses},
-        **{QUEUE_FILTER_ALL: Count("pk")},
+#: The secretariat's organizations: "All" first, then one tab per membership status.
+ORGANIZATION_QUEUE = Queue.for_workflow(
+    ORGANIZATION,
+    all_first=True,
+    default=ALL_TAB,
+    search=_organization_search,
+    ordering=("legal_name", "pk"),
+)
+
+
+def organizations_for_staff(*, params: Mapping[str, Any]) -> QueuePage:
+    """A page of every organization with its number of people, for the secretariat's list."""
+    return ORGANIZATION_QUEUE.page(
+        Organization.objects.annotate(people=Count("memberships", distinct=True)),
+        params,
+        count_queryset=Organization.objects.all(),
     )
 
 

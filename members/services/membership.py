@@ -20,9 +20,15 @@ does not keep it (nor block its RUC). Whoever applies next with its RUC takes it
 organization takes in people (invitations, join requests) only while it is *active* or
 *applicant*; suspending or lapsing it revokes its open invitations.
 
-Every service locks the rows it changes (``select_for_update``) and re-checks the state after
-the lock, so two members of staff deciding at once cannot both win. A refused transition raises
-``ValidationError`` with a translated message and changes nothing.
+Which transition may leave which state, and who may take it, is written once, in
+``members/workflows.py`` (``APPLICATION`` and ``ORGANIZATION``). Every service locks the rows it
+changes (``select_for_update``) and asks the table after the lock, so two members of staff
+deciding at once cannot both win. A refused transition raises ``ValidationError`` (code
+``invalid_transition``) or ``PermissionDenied`` with a translated message and changes nothing.
+
+An application left in *information requested* without an answer for
+``MEMBERS_INFO_REQUEST_EXPIRY_DAYS`` days is closed as *expired* by the periodic job
+(:func:`membership_application_expire`, a time-driven row of the table).
 """
 
 from __future__ import annotations
@@ -50,6 +56,12 @@ from ..models import (
     User,
 )
 from ..models.membership import MEMBERSHIP_REFERENCE_PREFIX
+from ..workflows import (
+    APPLICATION,
+    ORGANIZATION,
+    info_request_expired,
+    info_request_expiry_days,
+)
 from ._effects import staff_recipients
 from .organizations import organization_create
 
@@ -78,9 +90,6 @@ RUC_ALREADY_REGISTERED = gettext_lazy(
     "instead."
 )
 
-#: Membership states from which an organization may (re-)apply.
-CAN_APPLY_FROM = (OrgStatus.NONE, OrgStatus.LAPSED)
-
 
 def _team_url(organization: Organization) -> str:
     return reverse("members:team", kwargs={"organization_id": organization.pk})
@@ -90,26 +99,12 @@ def _staff_application_url(application: MembershipApplication) -> str:
     return reverse("members_staff:application_detail", kwargs={"application_id": application.pk})
 
 
-def _require_staff(actor: User) -> None:
-    if not permissions.can_decide_membership(actor):
-        raise PermissionDenied(_("Only the secretariat can decide on memberships."))
-
-
 def _lock_application(application: MembershipApplication) -> MembershipApplication:
     return MembershipApplication.objects.select_for_update().get(pk=application.pk)
 
 
 def _lock_organization(organization: Organization) -> Organization:
     return Organization.objects.select_for_update().get(pk=organization.pk)
-
-
-def _require_open(application: MembershipApplication, *allowed: str) -> None:
-    if application.status not in allowed:
-        raise ValidationError(
-            _("This application is %(status)s: it can no longer be changed this way.")
-            % {"status": application.get_status_display().lower()},
-            code="invalid_transition",
-        )
 
 
 def _organization_members(organization: Organization) -> list[User]:
@@ -145,15 +140,7 @@ def _submit(*, actor: User, organization: Organization, motivation: str) -> Memb
         raise ValidationError(
             {"motivation": _("Tell the secretariat why your organization wants to join.")}
         )
-    if organization.membership_status not in CAN_APPLY_FROM:
-        raise ValidationError(
-            _("%(organization)s is already %(status)s: it cannot apply again now.")
-            % {
-                "organization": organization.display_name,
-                "status": organization.get_membership_status_display().lower(),
-            },
-            code="invalid_transition",
-        )
+    ORGANIZATION.require(organization, "apply", actor=actor)
     application = MembershipApplication(
         organization=organization, applicant=actor, motivation=motivation
     )
@@ -161,7 +148,7 @@ def _submit(*, actor: User, organization: Organization, motivation: str) -> Memb
     application.reference = next_reference(MEMBERSHIP_REFERENCE_PREFIX)
     application.full_clean()
     application.save()
-    organization.membership_status = OrgStatus.APPLICANT
+    ORGANIZATION.apply(organization, "apply")
     organization.membership_status_reason = ""
     organization.save(update_fields=["membership_status", "membership_status_reason", "updated_at"])
     audit_decision(actor=actor, action="membership_application.submit", target=application)
@@ -275,8 +262,8 @@ def membership_application_resubmit(
     member, or a previous application was rejected/withdrawn) or *lapsed*.
     """
     organization = _lock_organization(organization)
-    if not permissions.can_apply_for_organization(actor, organization):
-        raise PermissionDenied(_("Only an admin of the organization can apply for it."))
+    # Not an admin: PermissionDenied; not none/lapsed: ValidationError naming the state.
+    ORGANIZATION.require(organization, "apply", actor=actor)
     return _submit(actor=actor, organization=organization, motivation=motivation)
 
 
@@ -289,9 +276,7 @@ def _revoke_open_invitations(organization: Organization) -> int:
 
 def _close_organization_application(organization: Organization) -> None:
     """After a rejection or withdrawal, the organization is back where it was before applying."""
-    organization.membership_status = (
-        OrgStatus.LAPSED if organization.member_since else OrgStatus.NONE
-    )
+    ORGANIZATION.apply(organization, "close_application")
     organization.save(update_fields=["membership_status", "updated_at"])
 
 
@@ -304,20 +289,20 @@ def membership_application_approve(
     Preconditions: ``actor`` is staff; the application is open (submitted or information
     requested). Notifies the organization's people.
     """
-    _require_staff(actor)
+    APPLICATION.authorize(application, "approve", actor=actor)
     application = _lock_application(application)
-    _require_open(application, *MembershipApplication.OPEN_STATUSES)
+    APPLICATION.require(application, "approve", actor=actor)
     organization = _lock_organization(application.organization)
     previous_status = organization.membership_status
     now = timezone.now()
-    application.status = Status.APPROVED
+    APPLICATION.apply(application, "approve")
     application.decision_message = (message or "").strip()
     application.decided_by = actor
     application.decided_at = now
     application.save(
         update_fields=["status", "decision_message", "decided_by", "decided_at", "updated_at"]
     )
-    organization.membership_status = OrgStatus.ACTIVE
+    ORGANIZATION.apply(organization, "admit")
     organization.member_since = timezone.localdate(now)
     organization.membership_status_reason = ""
     organization.save(
@@ -333,7 +318,7 @@ def membership_application_approve(
         actor=actor,
         action="membership_application.approve",
         target=application,
-        changes={"membership_status": (previous_status, OrgStatus.ACTIVE)},
+        changes={"membership_status": (previous_status, organization.membership_status)},
         reason=application.decision_message,
     )
     notify(
@@ -379,15 +364,15 @@ def membership_application_reject(
     The application stays as history. Notifies the organization's admins (taken before the
     release).
     """
-    _require_staff(actor)
+    APPLICATION.authorize(application, "reject", actor=actor)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the applicant the reason for the rejection.")})
     application = _lock_application(application)
-    _require_open(application, *MembershipApplication.OPEN_STATUSES)
+    APPLICATION.require(application, "reject", actor=actor)
     organization = _lock_organization(application.organization)
     admins = _organization_admins(organization)
-    application.status = Status.REJECTED
+    APPLICATION.apply(application, "reject")
     application.decision_message = reason
     application.decided_by = actor
     application.decided_at = timezone.now()
@@ -429,13 +414,13 @@ def membership_application_request_info(
     Preconditions: ``actor`` is staff; the application is *submitted* (an earlier request
     has been answered); ``message`` is not blank.
     """
-    _require_staff(actor)
+    APPLICATION.authorize(application, "request_info", actor=actor)
     message = (message or "").strip()
     if not message:
         raise ValidationError({"message": _("Say which information the applicant should add.")})
     application = _lock_application(application)
-    _require_open(application, Status.SUBMITTED)
-    application.status = Status.INFO_REQUESTED
+    APPLICATION.require(application, "request_info", actor=actor)
+    APPLICATION.apply(application, "request_info")
     application.decision_message = message
     application.applicant_response = ""
     application.decided_by = actor
@@ -479,10 +464,8 @@ def membership_application_respond(
     if not response:
         raise ValidationError({"response": _("Write your answer to the secretariat.")})
     application = _lock_application(application)
-    if not permissions.can_act_on_application(actor, application):
-        raise PermissionDenied(_("Only an admin of the organization can answer."))
-    _require_open(application, Status.INFO_REQUESTED)
-    application.status = Status.SUBMITTED
+    APPLICATION.require(application, "respond", actor=actor)
+    APPLICATION.apply(application, "respond")
     application.applicant_response = response
     application.save(update_fields=["status", "applicant_response", "updated_at"])
     audit_decision(actor=actor, action="membership_application.respond", target=application)
@@ -505,15 +488,59 @@ def membership_application_withdraw(
     Preconditions: ``actor`` is an admin of the organization; the application is open.
     """
     application = _lock_application(application)
-    if not permissions.can_act_on_application(actor, application):
-        raise PermissionDenied(_("Only an admin of the organization can withdraw it."))
-    _require_open(application, *MembershipApplication.OPEN_STATUSES)
+    APPLICATION.require(application, "withdraw", actor=actor)
     organization = _lock_organization(application.organization)
-    application.status = Status.WITHDRAWN
+    APPLICATION.apply(application, "withdraw")
     application.save(update_fields=["status", "updated_at"])
     _close_organization_application(organization)
     application.organization = organization
     audit_decision(actor=actor, action="membership_application.withdraw", target=application)
+    return application
+
+
+@transaction.atomic
+def membership_application_expire(
+    *, actor: None = None, application: MembershipApplication
+) -> MembershipApplication:
+    """Close an application whose request for information went unanswered (the system).
+
+    Called by the periodic job (``run_time_transitions``) for each application that has been
+    *information requested* for ``MEMBERS_INFO_REQUEST_EXPIRY_DAYS`` days or more (counted
+    from the request, ``decided_at``). Preconditions: ``actor`` is None (nobody expires an
+    application by hand); the application is still *information requested* and its deadline
+    has passed (re-checked under the lock, so a late answer or a second run changes nothing).
+    The organization goes back where it was before applying, as after a withdrawal; its
+    admins are notified (once) and the decision is audited with no actor.
+    """
+    application = _lock_application(application)
+    APPLICATION.require(application, "expire", actor=actor)
+    if not info_request_expired(application, timezone.now()):
+        raise ValidationError(
+            _("The applicant still has time to answer this request."), code="not_due"
+        )
+    organization = _lock_organization(application.organization)
+    previous = application.status
+    APPLICATION.apply(application, "expire")
+    application.decided_by = None
+    application.decided_at = timezone.now()
+    application.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    _close_organization_application(organization)
+    application.organization = organization
+    audit_decision(
+        actor=None,
+        action="membership_application.expire",
+        target=application,
+        changes={"status": (previous, application.status)},
+        reason=_("No answer to the request for information within %(days)d days.")
+        % {"days": info_request_expiry_days()},
+    )
+    notify(
+        recipients=_organization_admins(organization),
+        event="members.application_expired",
+        context={**_application_context(application), "days": info_request_expiry_days()},
+        url=_team_url(organization),
+        idempotency_key=f"members.application_expired:{application.pk}",
+    )
     return application
 
 
@@ -524,31 +551,22 @@ def _change_organization_status(
     *,
     actor: User,
     organization: Organization,
-    allowed_from: tuple[str, ...],
-    new_status: str,
+    transition: str,
     reason: str,
     reason_required: bool,
     action: str,
     event: str,
 ) -> Organization:
-    _require_staff(actor)
+    ORGANIZATION.authorize(organization, transition, actor=actor)
     reason = (reason or "").strip()
     if reason_required and not reason:
         raise ValidationError({"reason": _("Give the reason; the organization will see it.")})
     if len(reason) > REASON_MAX_LENGTH:
         raise ValidationError({"reason": _("Keep the reason under 300 characters.")})
     organization = _lock_organization(organization)
-    if organization.membership_status not in allowed_from:
-        raise ValidationError(
-            _("%(organization)s is %(status)s: this change is not possible.")
-            % {
-                "organization": organization.display_name,
-                "status": organization.get_membership_status_display().lower(),
-            },
-            code="invalid_transition",
-        )
+    ORGANIZATION.require(organization, transition, actor=actor)
     previous = organization.membership_status
-    organization.membership_status = new_status
+    new_status = ORGANIZATION.apply(organization, transition)
     organization.membership_status_reason = reason
     fields = ["membership_status", "membership_status_reason", "updated_at"]
     if new_status == OrgStatus.ACTIVE and organization.member_since is None:
@@ -587,8 +605,7 @@ def organization_suspend(*, actor: User, organization: Organization, reason: str
     organization = _change_organization_status(
         actor=actor,
         organization=organization,
-        allowed_from=(OrgStatus.ACTIVE,),
-        new_status=OrgStatus.SUSPENDED,
+        transition="suspend",
         reason=reason,
         reason_required=True,
         action="organization.suspend",
@@ -610,8 +627,7 @@ def organization_reinstate(
     return _change_organization_status(
         actor=actor,
         organization=organization,
-        allowed_from=(OrgStatus.SUSPENDED, OrgStatus.LAPSED),
-        new_status=OrgStatus.ACTIVE,
+        transition="reinstate",
         reason=reason,
         reason_required=False,
         action="organization.reinstate",
@@ -630,8 +646,7 @@ def organization_lapse(*, actor: User, organization: Organization, reason: str) 
     organization = _change_organization_status(
         actor=actor,
         organization=organization,
-        allowed_from=(OrgStatus.ACTIVE, OrgStatus.SUSPENDED),
-        new_status=OrgStatus.LAPSED,
+        transition="lapse",
         reason=reason,
         reason_required=True,
         action="organization.lapse",

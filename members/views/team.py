@@ -23,11 +23,12 @@ from cluster_portal.core.forms import add_service_error, error_text
 
 from ..forms.membership import ApplicationResponseForm, MotivationForm
 from ..forms.team import InvitationForm, RoleForm
-from ..models import MembershipApplication, Organization, OrganizationMember
+from ..models import Organization, OrganizationMember
 from ..selectors import membership as selectors
 from ..selectors.membership import TeamAccess
 from ..services import membership as membership_services
 from ..services import team as services
+from ..workflows import APPLICATION
 from .membership import AuthenticatedRequest
 
 SUSPENDED_NO_NEW_PEOPLE = gettext_lazy(
@@ -118,12 +119,14 @@ def _render_team(
         "role_choices": OrganizationMember.Role.choices,
         "invitation_days": services.invitation_days(),
         "now": timezone.now(),
+        # The lifecycle table says which answers the application's state allows; the page
+        # already knows whether this person is an admin (the guard of both).
         "can_respond": bool(
-            access.is_admin
-            and application
-            and application.status == MembershipApplication.Status.INFO_REQUESTED
+            access.is_admin and application and APPLICATION.state_allows(application, "respond")
         ),
-        "can_withdraw": bool(access.is_admin and application and application.is_open),
+        "can_withdraw": bool(
+            access.is_admin and application and APPLICATION.state_allows(application, "withdraw")
+        ),
     }
     return render(request, "members/team/team.html", context)
 

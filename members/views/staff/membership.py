@@ -2,40 +2,44 @@
 application with its decision forms, and organizations with suspension, reinstatement and lapse.
 
 ``StaffMFARequiredMiddleware`` already keeps ``/staff/`` to staff with two-factor
-authentication (non-staff get a 404); the selectors ask ``can_decide_membership`` again so the
+authentication (non-staff get a 404); the selectors ask the permission predicates again so the
 views stay safe wherever they are mounted.
+
+The lists are staff queues (:mod:`cluster_portal.core.queues`); the decision forms shown are
+the actions the lifecycle table (``members/workflows.py``) offers this person for the record's
+state, each POST runs through :func:`cluster_portal.core.actions.run_action`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.forms import Form
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.forms import BaseForm, Form
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cluster_portal.core.forms import add_service_error
+from cluster_portal.core.actions import run_action
+from cluster_portal.core.workflows import Action, Workflow
 
 from ...forms.membership import (
     ApproveForm,
     OrganizationStatusForm,
     RejectForm,
     RequestInfoForm,
-    StaffListFilterForm,
 )
 from ...models import MembershipApplication, Organization
-from ...permissions import can_decide_membership
+from ...permissions import can_decide_membership, can_decide_membership
 from ...selectors import membership as selectors
 from ...services import membership as services
+from ...workflows import APPLICATION, ORGANIZATION
 from ..membership import AuthenticatedRequest
 
 
@@ -44,57 +48,96 @@ def _require_staff(request: AuthenticatedRequest) -> None:
         raise PermissionDenied
 
 
-def _page(request: AuthenticatedRequest, queryset: Any) -> Any:
-    return Paginator(queryset, selectors.STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
+def _require_decider(request: AuthenticatedRequest) -> None:
+    """POST actions: a member of staff who may only read (the auditor, staff without a role)
+    gets a 403 before anything runs; the services check again."""
+    if not can_decide_membership(request.user):
+        raise PermissionDenied
 
 
-def _querystring_without_page(request: AuthenticatedRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
+@dataclass(frozen=True)
+class ActionForm:
+    """How the page asks for one transition: its form and the service call."""
+
+    form_class: type[Form]
+    #: ``(actor, record, cleaned_data)`` → the service's result.
+    run: Callable[[Any, Any, dict[str, Any]], Any]
+    #: Success message with ``%(organization)s``.
+    success: str | Promise
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One action of the lifecycle table on a staff page, with its form and URL."""
+
+    action: Action
+    form: BaseForm
+    url: str
+
+
+def _auto_id(action_name: str) -> str:
+    """Element ids per form: a page shows several decision forms with the same field names
+    ("message", "reason"), and each label must point at its own field."""
+    return action_name + "_%s"
+
+
+def _panels(
+    workflow: Workflow[Any],
+    record: Any,
+    user: Any,
+    forms: dict[str, ActionForm],
+    url_name: str,
+    bound: dict[str, BaseForm],
+) -> list[Panel]:
+    """The staff actions the workflow offers ``user`` on ``record`` now, each with its form
+    (``bound`` holds the one just posted with its errors)."""
+    panels = []
+    for action in workflow.actions_for(record, user, audience="staff"):
+        spec = forms[action.name]
+        form = bound.get(action.name) or spec.form_class(auto_id=_auto_id(action.name))
+        url = reverse(f"members_staff:{url_name}_{action.name}", args=[record.pk])
+        panels.append(Panel(action, form, url))
+    return panels
+
+
+# --- Applications -------------------------------------------------------------------------------
 
 
 @login_required
 @require_http_methods(["GET"])
 def application_list(request: AuthenticatedRequest) -> HttpResponse:
     _require_staff(request)
-    status = request.GET.get("status") or selectors.QUEUE_FILTER_OPEN
-    valid = {selectors.QUEUE_FILTER_OPEN, selectors.QUEUE_FILTER_ALL}
-    valid.update(MembershipApplication.Status.values)
-    if status not in valid:
-        status = selectors.QUEUE_FILTER_OPEN
-    filter_form = StaffListFilterForm(request.GET)
-    query = filter_form.cleaned_data["q"] if filter_form.is_valid() else ""
-    counts = selectors.membership_application_counts()
-    tabs = [
-        (selectors.QUEUE_FILTER_OPEN, _("Open"), counts[selectors.QUEUE_FILTER_OPEN]),
-        *((value, label, counts[value]) for value, label in MembershipApplication.Status.choices),
-        (selectors.QUEUE_FILTER_ALL, _("All"), counts[selectors.QUEUE_FILTER_ALL]),
-    ]
-    page = _page(request, selectors.membership_application_queue(status=status, query=query))
-    return render(
-        request,
-        "members/staff/application_list.html",
-        {
-            "page_obj": page,
-            "applications": page.object_list,
-            "status": status,
-            "tabs": tabs,
-            "query": query,
-            "filter_form": filter_form,
-            "querystring": _querystring_without_page(request),
-        },
-    )
+    queue = selectors.membership_application_queue(params=request.GET)
+    return render(request, "members/staff/application_list.html", queue.context("applications"))
 
 
-def _auto_id(form_name: str) -> str:
-    """Element ids per form: a page shows several decision forms with the same field names
-    ("message", "reason"), and each label must point at its own field."""
-    return form_name.removesuffix("_form") + "_%s"
+APPLICATION_FORMS: dict[str, ActionForm] = {
+    "approve": ActionForm(
+        ApproveForm,
+        lambda actor, application, data: services.membership_application_approve(
+            actor=actor, application=application, message=data["message"]
+        ),
+        gettext_lazy("%(organization)s is now an active member."),
+    ),
+    "reject": ActionForm(
+        RejectForm,
+        lambda actor, application, data: services.membership_application_reject(
+            actor=actor, application=application, reason=data["reason"]
+        ),
+        gettext_lazy("The application of %(organization)s has been rejected."),
+    ),
+    "request_info": ActionForm(
+        RequestInfoForm,
+        lambda actor, application, data: services.membership_application_request_info(
+            actor=actor, application=application, message=data["message"]
+        ),
+        gettext_lazy("%(organization)s has been asked for more information."),
+    ),
+}
 
 
 def _application_context(
-    request: AuthenticatedRequest, application: MembershipApplication, **forms: Form
+    request: AuthenticatedRequest, application: MembershipApplication, **bound: BaseForm
 ) -> dict[str, Any]:
     return {
         "application": application,
@@ -106,10 +149,9 @@ def _application_context(
             )
             if a.pk != application.pk
         ],
-        "approve_form": forms.get("approve_form") or ApproveForm(auto_id=_auto_id("approve_form")),
-        "reject_form": forms.get("reject_form") or RejectForm(auto_id=_auto_id("reject_form")),
-        "info_form": forms.get("info_form") or RequestInfoForm(auto_id=_auto_id("info_form")),
-        "can_request_info": application.status == MembershipApplication.Status.SUBMITTED,
+        "panels": _panels(
+            APPLICATION, application, request.user, APPLICATION_FORMS, "application", bound
+        ),
     }
 
 
@@ -126,111 +168,81 @@ def application_detail(request: AuthenticatedRequest, application_id: int) -> Ht
     )
 
 
-_DECISIONS: dict[str, tuple[type[Form], str, Callable[..., MembershipApplication], Promise]] = {
-    # decision: (form class, form name in the template, service, success message)
-    "approve": (
-        ApproveForm,
-        "approve_form",
-        lambda actor, application, data: services.membership_application_approve(
-            actor=actor, application=application, message=data["message"]
-        ),
-        gettext_lazy("%(organization)s is now an active member."),
-    ),
-    "reject": (
-        RejectForm,
-        "reject_form",
-        lambda actor, application, data: services.membership_application_reject(
-            actor=actor, application=application, reason=data["reason"]
-        ),
-        gettext_lazy("The application of %(organization)s has been rejected."),
-    ),
-    "request-info": (
-        RequestInfoForm,
-        "info_form",
-        lambda actor, application, data: services.membership_application_request_info(
-            actor=actor, application=application, message=data["message"]
-        ),
-        gettext_lazy("%(organization)s has been asked for more information."),
-    ),
-}
-
-
 @login_required
 @require_POST
 def application_decide(
     request: AuthenticatedRequest, application_id: int, decision: str
 ) -> HttpResponse:
+    _require_decider(request)
     application = selectors.membership_application_get_for_staff(
         user=request.user, application_id=application_id
     )
-    form_class, form_name, service, success = _DECISIONS[decision]
-    form = form_class(request.POST, auto_id=_auto_id(form_name))
-    if form.is_valid():
-        try:
-            service(request.user, application, form.cleaned_data)
-        except ValidationError as error:
-            if getattr(error, "code", None) == "invalid_transition":
-                messages.error(request, " ".join(error.messages))
-                return redirect("members_staff:application_detail", application_id=application_id)
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request, str(success) % {"organization": application.organization.display_name}
-            )
-            return redirect("members_staff:application_detail", application_id=application_id)
-    return render(
+    name = decision.replace("-", "_")
+    spec = APPLICATION_FORMS.get(name)
+    if spec is None:
+        raise Http404
+    return run_action(
         request,
-        "members/staff/application_detail.html",
-        _application_context(request, application, **{form_name: form}),
+        form=spec.form_class(request.POST, auto_id=_auto_id(name)),
+        service=lambda data: spec.run(request.user, application, data),
+        success=str(spec.success) % {"organization": application.organization.display_name},
+        redirect_to=reverse("members_staff:application_detail", args=[application.pk]),
+        render_invalid=lambda form: render(
+            request,
+            "members/staff/application_detail.html",
+            _application_context(request, application, **{name: form}),
+        ),
     )
+
+
+# --- Organizations ------------------------------------------------------------------------------
 
 
 @login_required
 @require_http_methods(["GET"])
 def organization_list(request: AuthenticatedRequest) -> HttpResponse:
     _require_staff(request)
-    status = request.GET.get("status", "")
-    if status not in Organization.MembershipStatus.values:
-        status = ""
-    filter_form = StaffListFilterForm(request.GET)
-    query = filter_form.cleaned_data["q"] if filter_form.is_valid() else ""
-    counts = selectors.organization_status_counts()
-    tabs = [
-        ("", _("All"), counts[selectors.QUEUE_FILTER_ALL]),
-        *((value, label, counts[value]) for value, label in Organization.MembershipStatus.choices),
-    ]
-    page = _page(request, selectors.organizations_for_staff(status=status, query=query))
-    return render(
-        request,
-        "members/staff/organization_list.html",
-        {
-            "page_obj": page,
-            "organizations": page.object_list,
-            "status": status,
-            "tabs": tabs,
-            "query": query,
-            "filter_form": filter_form,
-            "querystring": _querystring_without_page(request),
-        },
-    )
+    queue = selectors.organizations_for_staff(params=request.GET)
+    return render(request, "members/staff/organization_list.html", queue.context("organizations"))
 
 
-def _organization_context(organization: Organization, **forms: Form) -> dict[str, Any]:
-    status = organization.membership_status
-    statuses = Organization.MembershipStatus
+ORGANIZATION_FORMS: dict[str, ActionForm] = {
+    "suspend": ActionForm(
+        OrganizationStatusForm,
+        lambda actor, organization, data: services.organization_suspend(
+            actor=actor, organization=organization, reason=data["reason"]
+        ),
+        gettext_lazy("%(organization)s has been suspended."),
+    ),
+    "reinstate": ActionForm(
+        OrganizationStatusForm,
+        lambda actor, organization, data: services.organization_reinstate(
+            actor=actor, organization=organization, reason=data["reason"]
+        ),
+        gettext_lazy("%(organization)s is an active member again."),
+    ),
+    "lapse": ActionForm(
+        OrganizationStatusForm,
+        lambda actor, organization, data: services.organization_lapse(
+            actor=actor, organization=organization, reason=data["reason"]
+        ),
+        gettext_lazy("The membership of %(organization)s has lapsed."),
+    ),
+}
+
+
+def _organization_context(
+    request: AuthenticatedRequest, organization: Organization, **bound: BaseForm
+) -> dict[str, Any]:
     return {
         "organization": organization,
         "applications": list(
             selectors.membership_applications_of_organization(organization=organization)
         ),
         "members": list(selectors.team_members(organization=organization)),
-        **{
-            name: forms.get(name) or OrganizationStatusForm(auto_id=_auto_id(name))
-            for name in ("suspend_form", "reinstate_form", "lapse_form")
-        },
-        "can_suspend": status == statuses.ACTIVE,
-        "can_reinstate": status in (statuses.SUSPENDED, statuses.LAPSED),
-        "can_lapse": status in (statuses.ACTIVE, statuses.SUSPENDED),
+        "panels": _panels(
+            ORGANIZATION, organization, request.user, ORGANIZATION_FORMS, "organization", bound
+        ),
     }
 
 
@@ -241,27 +253,10 @@ def organization_detail(request: AuthenticatedRequest, organization_id: int) -> 
         user=request.user, organization_id=organization_id
     )
     return render(
-        request, "members/staff/organization_detail.html", _organization_context(organization)
+        request,
+        "members/staff/organization_detail.html",
+        _organization_context(request, organization),
     )
-
-
-_STATUS_ACTIONS: dict[str, tuple[str, Callable[..., Organization], Promise]] = {
-    "suspend": (
-        "suspend_form",
-        services.organization_suspend,
-        gettext_lazy("%(organization)s has been suspended."),
-    ),
-    "reinstate": (
-        "reinstate_form",
-        services.organization_reinstate,
-        gettext_lazy("%(organization)s is an active member again."),
-    ),
-    "lapse": (
-        "lapse_form",
-        services.organization_lapse,
-        gettext_lazy("The membership of %(organization)s has lapsed."),
-    ),
-}
 
 
 @login_required
@@ -269,28 +264,22 @@ _STATUS_ACTIONS: dict[str, tuple[str, Callable[..., Organization], Promise]] = {
 def organization_change_status(
     request: AuthenticatedRequest, organization_id: int, action: str
 ) -> HttpResponse:
+    _require_decider(request)
     organization = selectors.organization_get_for_staff(
         user=request.user, organization_id=organization_id
     )
-    form_name, service, success = _STATUS_ACTIONS[action]
-    form = OrganizationStatusForm(request.POST, auto_id=_auto_id(form_name))
-    if form.is_valid():
-        try:
-            service(
-                actor=request.user, organization=organization, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            if getattr(error, "code", None) == "invalid_transition":
-                messages.error(request, " ".join(error.messages))
-                return redirect(
-                    "members_staff:organization_detail", organization_id=organization_id
-                )
-            add_service_error(form, error)
-        else:
-            messages.success(request, str(success) % {"organization": organization.display_name})
-            return redirect("members_staff:organization_detail", organization_id=organization_id)
-    return render(
+    spec = ORGANIZATION_FORMS.get(action)
+    if spec is None:
+        raise Http404
+    return run_action(
         request,
-        "members/staff/organization_detail.html",
-        _organization_context(organization, **{form_name: form}),
+        form=spec.form_class(request.POST, auto_id=_auto_id(action)),
+        service=lambda data: spec.run(request.user, organization, data),
+        success=str(spec.success) % {"organization": organization.display_name},
+        redirect_to=reverse("members_staff:organization_detail", args=[organization.pk]),
+        render_invalid=lambda form: render(
+            request,
+            "members/staff/organization_detail.html",
+            _organization_context(request, organization, **{action: form}),
+        ),
     )
