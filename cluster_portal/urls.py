@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from cluster_portal.api.health import healthz
 from cluster_portal.core import views as core_views
+from cluster_portal.staff import views as staff_views
 
 # The admin's own login form would bypass allauth (and so MFA and the login rate limits): send
 # anonymous visitors to allauth's login instead (allauth's documented admin hardening).
@@ -19,7 +20,8 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
-    path("staff/", core_views.staff_home, name="staff_home"),
+    path("staff/", staff_views.staff_home, name="staff_home"),
+    path("staff/roles/", include("cluster_portal.staff.urls")),
     path("staff/audit/", include("cluster_portal.audit.urls")),
     path("staff/members/", include("members.urls.staff")),
     # Private files leave only through this permission-checked view; no URL serves

@@ -1,36 +1,52 @@
 """Who may do what with members' records. Plain predicates, asked by views, the API and tasks.
 
 Anonymous users are passed as ``AnonymousUser``; every predicate is safe to call with them.
+The facts they look at (the person's organizations and roles there, staff permissions) come
+from :func:`members.viewer.viewer_for`, computed once per request, so a page that asks ten
+predicates queries the database once. Predicates a page may refuse with an explanation return a
+:class:`~cluster_portal.core.predicates.Verdict` (truthy when allowed, with a translated reason
+when not).
+
+Staff power comes from staff roles (``cluster_portal.core.roles``): a predicate asks for a role
+permission (:func:`has_staff_permission`), never for ``is_staff``, which only opens the staff
+area.
 """
 
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
+
+from django.utils.translation import gettext_lazy as _
+
+from cluster_portal.core import roles
+from cluster_portal.core.predicates import Verdict
+
+from .viewer import viewer_for
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from .models import GoverningBody, MembershipApplication, Organization, User
 
-    AnyUser = User | AnonymousUser
+    AnyUser: TypeAlias = User | AnonymousUser
 
 
-def is_staff(user: AnyUser) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
+def has_staff_permission(user: AnyUser, codename: str) -> bool:
+    """Holds the staff permission ``codename`` (``cluster_portal.core.roles``) through a role:
+    active staff accounts only; superusers hold every one."""
+    return viewer_for(user).has_perm(roles.perm(codename))
+
+
+def can_read_staff_area(user: AnyUser) -> bool:
+    """Reads the staff pages (queues, every organization and team): any staff role, the
+    auditor's included. A member of staff without a role reads nothing there."""
+    return has_staff_permission(user, roles.VIEW_STAFF_AREA)
 
 
 def membership_role(user: AnyUser, organization: Organization) -> str | None:
     """The user's role in the organization ("admin" / "member"), or None."""
-    if not user.is_authenticated:
-        return None
-    from .models import OrganizationMember
-
-    return (
-        OrganizationMember.objects.filter(organization=organization, user=user)
-        .values_list("role", flat=True)
-        .first()
-    )
+    return viewer_for(user).role_in(organization.pk)
 
 
 def is_org_member(user: AnyUser, organization: Organization) -> bool:
@@ -48,13 +64,7 @@ def is_cluster_member(user: AnyUser) -> bool:
 
     Member-only features ask this; a suspended organization's people lose them.
     """
-    if not user.is_authenticated:
-        return False
-    from .models import Organization, OrganizationMember
-
-    return OrganizationMember.objects.filter(
-        user=user, organization__membership_status=Organization.MembershipStatus.ACTIVE
-    ).exists()
+    return viewer_for(user).is_cluster_member
 
 
 # --- Organization profiles, directory and governance ----------------------------------------
@@ -67,7 +77,7 @@ def is_cluster_member(user: AnyUser) -> bool:
 #   active members and the member-only fields (employee band, certifications, reference clients,
 #   team).
 # * People of an organization always see their own organization in full, whatever its status.
-# * Staff see every organization and every field.
+# * Staff with a role (any role: the auditor's too) see every organization and every field.
 
 
 class Audience(enum.IntEnum):
@@ -79,7 +89,7 @@ class Audience(enum.IntEnum):
 
 
 def directory_audience(user: AnyUser) -> Audience:
-    if is_staff(user):
+    if can_read_staff_area(user):
         return Audience.STAFF
     if is_cluster_member(user):
         return Audience.MEMBER
@@ -121,20 +131,34 @@ def can_view_organization_details(user: AnyUser, organization: Organization) -> 
     )
 
 
-def can_edit_organization(user: AnyUser, organization: Organization) -> bool:
-    """Organization admins edit their profile; staff edit any."""
-    return is_staff(user) or is_org_admin(user, organization)
+def can_edit_organization(user: AnyUser, organization: Organization) -> Verdict:
+    """Organization admins edit their profile; staff who manage organizations edit any."""
+    return Verdict.of(
+        is_org_admin(user, organization) or has_staff_permission(user, roles.MANAGE_ORGANIZATIONS),
+        _("Only the organization's admins and the secretariat can edit this profile."),
+    )
 
 
-def can_change_organization_identity(user: AnyUser, organization: Organization) -> bool:
-    """The RUC and the legal name identify the legal entity: only staff correct them once
-    registered."""
-    return is_staff(user)
+def can_change_organization_identity(user: AnyUser, organization: Organization) -> Verdict:
+    """The RUC and the legal name identify the legal entity: only the secretariat (staff who
+    manage organizations) corrects them once registered."""
+    return Verdict.of(
+        has_staff_permission(user, roles.MANAGE_ORGANIZATIONS),
+        _("Only the secretariat can correct the RUC or the legal name. Please contact it."),
+    )
 
 
 def can_view_governing_body(user: AnyUser, body: GoverningBody) -> bool:
     """Public bodies are for everyone; a body without a public page is for members and staff."""
-    return body.is_public or is_staff(user) or is_cluster_member(user)
+    return body.is_public or can_read_staff_area(user) or is_cluster_member(user)
+
+
+def can_manage_governance(user: AnyUser) -> Verdict:
+    """Create and change governance bodies and their seats."""
+    return Verdict.of(
+        has_staff_permission(user, roles.MANAGE_GOVERNANCE),
+        _("Only the secretariat can manage governance bodies."),
+    )
 
 
 # --- Membership applications, join requests and teams ---------------------------------------
@@ -151,12 +175,15 @@ def has_member_access(organization: Organization) -> bool:
 
 
 def can_view_team(user: AnyUser, organization: Organization) -> bool:
-    return is_staff(user) or is_org_member(user, organization)
+    return can_read_staff_area(user) or is_org_member(user, organization)
 
 
-def can_manage_team(user: AnyUser, organization: Organization) -> bool:
+def can_manage_team(user: AnyUser, organization: Organization) -> Verdict:
     """Change roles, remove people, revoke invitations, decline join requests."""
-    return is_org_admin(user, organization)
+    return Verdict.of(
+        is_org_admin(user, organization),
+        _("Only the organization's admins can manage its team."),
+    )
 
 
 def organization_accepts_people(organization: Organization) -> bool:
@@ -187,6 +214,16 @@ def can_act_on_application(user: AnyUser, application: MembershipApplication) ->
     return is_org_admin(user, application.organization)
 
 
-def can_decide_membership(user: AnyUser) -> bool:
-    """Approve, reject, ask for information, suspend, reinstate, lapse: the secretariat."""
-    return is_staff(user)
+def can_view_membership_records(user: AnyUser) -> bool:
+    """Read the secretariat's membership queue, applications and organizations: any staff
+    role (the auditor reads them too; acting is :func:`can_decide_membership`)."""
+    return can_read_staff_area(user)
+
+
+def can_decide_membership(user: AnyUser) -> Verdict:
+    """Approve, reject, ask for information, suspend, reinstate, lapse: membership officers
+    and administrators."""
+    return Verdict.of(
+        has_staff_permission(user, roles.DECIDE_MEMBERSHIP),
+        _("Only a membership officer or an administrator can decide on memberships."),
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from cluster_portal.core.roles import ADMINISTRATOR, AUDITOR, MEMBERSHIP_OFFICER
 from tests.members.factories import UserFactory
 
 
@@ -15,8 +16,27 @@ def user(db):
 
 @pytest.fixture
 def staff_user(db):
-    """Secretariat staff with an authenticator app: staff areas require MFA (core.middleware)."""
+    """An administrator of the secretariat (every staff permission) with an authenticator app:
+    staff areas require MFA (core.middleware). For narrower staff use the role fixtures below
+    or ``UserFactory(roles=[...], totp=True)``."""
+    return UserFactory(is_staff=True, totp=True, roles=[ADMINISTRATOR])
+
+
+@pytest.fixture
+def staff_without_role(db):
+    """A member of staff (with MFA) holding no role: enters the staff area, may do nothing."""
     return UserFactory(is_staff=True, totp=True)
+
+
+@pytest.fixture
+def membership_officer(db):
+    return UserFactory(is_staff=True, totp=True, roles=[MEMBERSHIP_OFFICER])
+
+
+@pytest.fixture
+def auditor(db):
+    """Reads every staff page and the audit log, acts on nothing."""
+    return UserFactory(is_staff=True, totp=True, roles=[AUDITOR])
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from typing import Any
 
 from auditlog.models import LogEntry
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,6 +15,7 @@ from django.utils.text import capfirst
 from django.views.decorators.http import require_safe
 
 from .forms import LogEntryFilterForm
+from .permissions import can_view_audit_log
 from .selectors import logentry_list
 from .services import DECISION_KEY
 
@@ -58,10 +59,13 @@ def _describe_changes(entry: LogEntry) -> list[dict[str, str]]:
 @require_safe
 @login_required
 def logentry_list_view(request: HttpRequest) -> HttpResponse:
-    """Paginated, filterable audit trail for staff (``StaffMFARequiredMiddleware`` also guards
-    ``/staff/``; the check here is defence in depth)."""
-    if not (request.user.is_active and request.user.is_staff):
+    """Paginated, filterable audit trail for auditors and administrators
+    (``StaffMFARequiredMiddleware`` keeps ``/staff/`` to staff with two-factor authentication;
+    the role decides who reads it)."""
+    if not request.user.is_staff:  # Defence in depth: the middleware has already said 404.
         raise Http404
+    if not can_view_audit_log(request.user):
+        raise PermissionDenied
     form = LogEntryFilterForm(request.GET or None)
     cleaned: dict[str, Any] = {}
     if form.is_bound:

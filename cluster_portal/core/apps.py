@@ -21,3 +21,15 @@ class CoreConfig(AppConfig):
         user_logged_in.connect(remember_staff_totp, dispatch_uid="core.remember_staff_totp")
         authenticator_added.connect(refresh_staff_totp, dispatch_uid="core.totp_added")
         authenticator_removed.connect(refresh_staff_totp, dispatch_uid="core.totp_removed")
+
+        from django.db.models.signals import post_migrate
+
+        # The staff role groups follow the catalogue (core.roles) after every migrate, and
+        # after the test runner's flushes, which empty the groups table.
+        post_migrate.connect(_sync_staff_roles, sender=self, dispatch_uid="core.sync_staff_roles")
+
+
+def _sync_staff_roles(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
+    from .roles import sync_staff_roles
+
+    sync_staff_roles(using=using)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from .middleware import MFA_SETUP_PENDING_ATTR
 
@@ -40,12 +44,22 @@ class UnreadCount:
 def portal(request: HttpRequest) -> dict[str, object]:
     """Values every template may use.
 
+    ``viewer`` is what the person is (organizations and roles, staff permissions: see
+    ``members.viewer``), computed on first use and shared with the view's own predicates.
     ``nav_unread_count`` is the navigation badge's number, rendered inline (no second request
     per page; see :class:`UnreadCount`); a view that already counted (the inbox) passes the
     number instead.
     """
+    user = getattr(request, "user", None) or AnonymousUser()
+
+    def viewer() -> Any:
+        from members.viewer import viewer_for
+
+        return viewer_for(user)
+
     return {
         "SITE_URL": settings.SITE_URL,
         "PORTAL_NAME_SHORT": "CMSP",
+        "viewer": SimpleLazyObject(viewer),
         "nav_unread_count": UnreadCount(request),
     }

@@ -1,17 +1,10 @@
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """Public landing page of the portal."""
     return render(request, "core/home.html")
-
-
-def staff_home(request: HttpRequest) -> HttpResponse:
-    """Start page of the staff area; ``StaffMFARequiredMiddleware`` guards all of ``/staff/``."""
-    if not request.user.is_staff:  # Defence in depth: the middleware has already said 404.
-        raise Http404
-    return render(request, "core/staff_home.html")
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

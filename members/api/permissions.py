@@ -4,6 +4,8 @@
 * A token with ``members:read`` whose partner organization is an active member sees what a
   cluster member sees; a logged-in person sees exactly what their browser shows.
 * A partner token always sees its own organization (as people of an organization do).
+* Staff see everything only through a role (``directory_audience``): ``is_staff`` alone, or a
+  token, never does.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from cluster_portal.api.auth import api_caller, api_token, token_scopes
 from cluster_portal.api.permissions import ScopedAPIPermission
 
 from ..permissions import Audience, directory_audience
-from ..selectors.organizations import organization_ids_of_user
+from ..viewer import viewer_for
 
 PUBLIC_READ = "public:read"
 MEMBERS_READ = "members:read"
@@ -44,7 +46,7 @@ def directory_viewer(request: Any) -> DirectoryViewer:
     if caller.user is not None:
         return DirectoryViewer(
             audience=directory_audience(caller.user),
-            own_ids=organization_ids_of_user(caller.user),
+            own_ids=viewer_for(caller.user).organization_ids,
         )
     return DirectoryViewer(audience=Audience.PUBLIC, own_ids=frozenset())
 

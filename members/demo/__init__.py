@@ -1,6 +1,7 @@
 """Demo data of the members app, one module per sub-domain, loaded by ``seed_demo``.
 
-``organizations`` seeds people, organizations, teams, governance and logos; ``membership``
+``roles`` seeds the staff and their roles (the administrator, a membership officer, an
+auditor); ``organizations`` seeds people, organizations, teams, governance and logos; ``membership``
 then runs applications, join requests and invitations through the membership services, and
 ``dues`` records membership dues through the dues service.
 """
@@ -15,8 +16,10 @@ __all__ = ["DEMO_PASSWORD", "DEMO_USERS", "PEOPLE", "demo_ruc", "seed"]
 
 
 def seed(*, stdout: TextIO) -> None:
-    from . import dues, membership, organizations
+    from . import dues, membership, organizations, roles
 
+    # Staff accounts and their roles first: the secretariat acts in everything below.
+    roles.seed(stdout=stdout)
     organizations.seed(stdout=stdout)
     # Applications, join requests and invitations go through the membership services.
     membership.seed(stdout=stdout)

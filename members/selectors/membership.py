@@ -85,7 +85,7 @@ def team_get_for_user(*, user: Any, organization_id: int) -> TeamAccess:
         if user.is_authenticated
         else None
     )
-    staff = permissions.is_staff(user)
+    staff = permissions.can_read_staff_area(user)
     if membership is None and not staff:
         raise Http404
     if membership is not None:
@@ -343,7 +343,7 @@ def membership_application_queue(*, params: Mapping[str, Any]) -> QueuePage:
 def membership_application_get_for_staff(
     *, user: Any, application_id: int
 ) -> MembershipApplication:
-    if not permissions.can_decide_membership(user):
+    if not permissions.can_view_membership_records(user):
         raise PermissionDenied
     application = (
         MembershipApplication.objects.select_related(
@@ -393,7 +393,7 @@ def organizations_for_staff(*, params: Mapping[str, Any]) -> QueuePage:
 
 
 def organization_get_for_staff(*, user: Any, organization_id: int) -> Organization:
-    if not permissions.can_decide_membership(user):
+    if not permissions.can_view_membership_records(user):
         raise PermissionDenied
     organization = (
         Organization.objects.select_related("created_by")

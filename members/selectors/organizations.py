@@ -26,6 +26,7 @@ from ..permissions import (
     organization_details_visible_to,
     organization_visible_to,
 )
+from ..viewer import viewer_for
 
 #: Fields anyone who may see the organization sees (visitors included).
 PUBLIC_FIELDS: tuple[str, ...] = (
@@ -66,11 +67,7 @@ def with_sort_name(queryset: QuerySet[Organization]) -> QuerySet[Organization]:
 
 def organization_ids_of_user(user: Any) -> frozenset[int]:
     """Ids of the organizations ``user`` belongs to (any status, any role)."""
-    if not getattr(user, "is_authenticated", False):
-        return frozenset()
-    return frozenset(
-        OrganizationMember.objects.filter(user=user).values_list("organization_id", flat=True)
-    )
+    return viewer_for(user).organization_ids
 
 
 def organization_visible_q(audience: Audience, *, own_ids: Iterable[int] = ()) -> Q:

@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import GoverningBody, Organization, Seat, User
-from ..permissions import is_staff
+from ..permissions import can_manage_governance
 
 
-def _require_staff(actor: User) -> None:
-    if not is_staff(actor):
+def _require_governance_manager(actor: User) -> None:
+    if not can_manage_governance(actor):
         raise PermissionDenied
 
 
@@ -36,7 +36,7 @@ def governing_body_create(
 ) -> GoverningBody:
     """Create a board, committee or working group. Staff only; the coordinator must belong
     to an active member organization or to staff. Enqueues nothing."""
-    _require_staff(actor)
+    _require_governance_manager(actor)
     body = GoverningBody(
         kind=kind,
         name=name.strip(),
@@ -67,7 +67,7 @@ def seat_assign(
     person does not belong to it, or the person already holds a current seat on the body.
     Enqueues nothing.
     """
-    _require_staff(actor)
+    _require_governance_manager(actor)
     # Lock the body so two staff assigning the same person cannot both pass the check.
     GoverningBody.objects.select_for_update().filter(pk=body.pk).first()
     seat = Seat(
@@ -86,7 +86,7 @@ def seat_assign(
 def seat_end(*, actor: User, seat: Seat, ended_on: datetime.date | None = None) -> Seat:
     """End a current seat (today unless ``ended_on``). Staff only; an ended seat stays as
     history. Raises ``ValidationError`` if the seat has already ended. Enqueues nothing."""
-    _require_staff(actor)
+    _require_governance_manager(actor)
     locked = Seat.objects.select_for_update().select_related("organization").get(pk=seat.pk)
     if locked.ended_on is not None:
         raise ValidationError(_("This seat has already ended."), code="seat_already_ended")

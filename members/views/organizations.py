@@ -43,7 +43,7 @@ def organization_detail(request: HttpRequest, organization_id: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def organization_edit(request: HttpRequest, organization_id: int) -> HttpResponse:
     organization = organization_get_for_edit(user=request.user, organization_id=organization_id)
-    can_change_identity = can_change_organization_identity(request.user, organization)
+    can_change_identity = bool(can_change_organization_identity(request.user, organization))
     form = OrganizationForm(
         request.POST or None,
         request.FILES or None,

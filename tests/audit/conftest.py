@@ -5,16 +5,18 @@ from allauth.mfa.adapter import get_adapter
 from allauth.mfa.models import Authenticator
 from django.test import Client
 
+from cluster_portal.core.roles import AUDITOR
 from tests.members.factories import UserFactory
 
 
 @pytest.fixture
 def mfa_staff_user(db):
-    """A staff member with an authenticator app, so the staff-area MFA gate lets them in.
+    """An auditor (reads the audit log) with an authenticator app, so the staff-area MFA gate
+    lets them in.
 
     The data has allauth's shape for TOTP (``{"secret": <adapter-encrypted base32 secret>}``).
     """
-    user = UserFactory(is_staff=True, email="secretaria@clusterminero.pe")
+    user = UserFactory(is_staff=True, email="secretaria@clusterminero.pe", roles=[AUDITOR])
     Authenticator.objects.create(
         user=user,
         type=Authenticator.Type.TOTP,

@@ -60,6 +60,27 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.totp_secret = generate_totp_secret()
             TOTP.activate(self, self.totp_secret)
 
+    @factory.post_generation
+    def roles(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
+        """``UserFactory(roles=["membership_officer"])`` gives staff roles
+        (``cluster_portal.core.roles``) and makes the account staff (roles count only for
+        staff); ``roles__staff=False`` keeps it out of the staff to test that rule."""
+        if not (create and extracted):
+            return
+        from django.contrib.auth.models import Group
+
+        from cluster_portal.core.roles import ROLES, sync_staff_roles
+
+        unknown = set(extracted) - set(ROLES)
+        if unknown:
+            raise ValueError(f"Unknown staff roles: {sorted(unknown)}")
+        if Group.objects.filter(name__in=extracted).count() < len(set(extracted)):
+            sync_staff_roles()  # a TransactionTestCase flush emptied the groups table
+        if kwargs.get("staff", True) and not self.is_staff:
+            self.is_staff = True
+            self.save(update_fields=["is_staff"])
+        self.groups.add(*Group.objects.filter(name__in=extracted))
+
 
 def totp_code(secret: str) -> str:
     """The code an authenticator app shows right now for ``secret`` (RFC 6238, via allauth).

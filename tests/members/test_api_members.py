@@ -23,8 +23,8 @@ from tests.members.factories import (
     SeatFactory,
     UserFactory,
 )
-from tests.members.roles import ROLES, TARGETS, client_for, make_target
 from tests.members.test_directory import populate
+from tests.permission_matrix import ROLES, TARGETS, client_for, make_target
 
 pytestmark = pytest.mark.django_db
 
@@ -358,7 +358,7 @@ def test_working_groups_shape_and_visibility() -> None:
     assert Client().get(f"{GROUPS}consejo-directivo/").status_code == 404
 
 
-# Roles: visitor, other_member, org_member, org_admin, staff (tests/members/roles.py), towards
+# Roles: visitor, other_member, org_member, org_admin, staff (tests/permission_matrix.py), towards
 # ``target``, an organization holding a seat in the public group and in the members-only one.
 GROUP_TARGETS = ("public", "private", "suspended")
 #: Is the members-only group listed (and its detail 200 rather than 404)?

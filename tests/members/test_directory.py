@@ -30,7 +30,7 @@ from tests.members.factories import (
     UserFactory,
     make_ruc,
 )
-from tests.members.roles import ROLES, TARGETS, client_for, make_target
+from tests.permission_matrix import ROLES, TARGETS, client_for, make_target
 
 pytestmark = pytest.mark.django_db
 

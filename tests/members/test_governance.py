@@ -21,7 +21,7 @@ from tests.members.factories import (
     SeatFactory,
     UserFactory,
 )
-from tests.members.roles import ROLES, client_for
+from tests.permission_matrix import ROLES, client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -17,6 +17,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from cluster_portal.core.roles import ADMINISTRATOR
 from members.models import (
     Invitation,
     JoinRequest,
@@ -80,7 +81,7 @@ def world() -> World:
             "other": other,
             "member": member.user,
             "admin": admin.user,
-            "staff": UserFactory(is_staff=True, totp=True),
+            "staff": UserFactory(is_staff=True, totp=True, roles=[ADMINISTRATOR]),
         },
     )
 

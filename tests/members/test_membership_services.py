@@ -11,6 +11,7 @@ from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
+from cluster_portal.core.roles import ADMINISTRATOR
 from members.models import JoinRequest, MembershipApplication, Organization, OrganizationMember
 from members.services import membership as services
 from notifications.models import Notification, OutboxEmail
@@ -150,7 +151,7 @@ def released_organization(**kwargs: object) -> Organization:
         organization__ruc=VALID_RUC, organization__member_since=None, **kwargs
     )
     services.membership_application_reject(
-        actor=UserFactory(is_staff=True), application=application, reason="No."
+        actor=UserFactory(roles=[ADMINISTRATOR]), application=application, reason="No."
     )
     organization = application.organization
     organization.refresh_from_db()

@@ -36,7 +36,7 @@ from ...forms.membership import (
     RequestInfoForm,
 )
 from ...models import MembershipApplication, Organization
-from ...permissions import can_decide_membership, can_decide_membership
+from ...permissions import can_decide_membership, can_view_membership_records
 from ...selectors import membership as selectors
 from ...services import membership as services
 from ...workflows import APPLICATION, ORGANIZATION
@@ -44,7 +44,7 @@ from ..membership import AuthenticatedRequest
 
 
 def _require_staff(request: AuthenticatedRequest) -> None:
-    if not can_decide_membership(request.user):
+    if not can_view_membership_records(request.user):
         raise PermissionDenied
 
 

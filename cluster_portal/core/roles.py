@@ -1,0 +1,219 @@
+"""The secretariat's staff roles: one catalogue, held as Django groups and permissions.
+
+``is_staff`` only opens the staff area (behind two-factor authentication, see
+``core.middleware``); what a member of staff may *do* there comes from their roles. Each role is
+a Django :class:`~django.contrib.auth.models.Group` named by its code, holding the custom
+permissions listed here (declared on :class:`cluster_portal.core.models.StaffPermissions`, app
+label ``core``). Predicates ask for a permission (``"core.decide_membership"``), never for a role
+or for ``is_staff``, so a later feature adds a permission and the roles that hold it here, and
+nothing else changes.
+
+This module is the source of truth: :func:`sync_staff_roles` (run by the data migration and after
+every ``migrate``) creates the groups and sets their permissions to exactly these, so a
+permission added to or removed from a group in the Django admin is put back on the next deploy.
+Who holds which role is changed in the portal (``/staff/roles/``, administrators only) through
+``cluster_portal.core.services.staff_roles``.
+
+Superusers hold every permission (Django's rule). Administrators hold every permission of this
+catalogue, including managing roles; the Django admin's model permissions are not part of any
+role (it stays the technical team's tool).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+#: App label and model name of the model that declares the permissions below.
+APP_LABEL = "core"
+PERMISSION_MODEL = "staffpermissions"
+
+# --- Permissions -------------------------------------------------------------------------------
+# Codenames (without the app label). ``perm()`` gives the "core.<codename>" form ``has_perm`` and
+# the predicates use.
+
+VIEW_STAFF_AREA = "view_staff_area"
+VIEW_AUDIT_LOG = "view_audit_log"
+DECIDE_MEMBERSHIP = "decide_membership"
+MANAGE_ORGANIZATIONS = "manage_organizations"
+MANAGE_GOVERNANCE = "manage_governance"
+MANAGE_CALLS = "manage_calls"
+COORDINATE_EVALUATION = "coordinate_evaluation"
+MANAGE_PORTFOLIO = "manage_portfolio"
+COORDINATE_MISSIONS = "coordinate_missions"
+EDIT_CONTENT = "edit_content"
+MANAGE_ROLES = "manage_roles"
+
+#: (codename, name) for ``Meta.permissions``: the names are what the Django admin shows.
+PERMISSIONS: tuple[tuple[str, str], ...] = (
+    (VIEW_STAFF_AREA, "Read the staff pages: queues, every organization and team"),
+    (VIEW_AUDIT_LOG, "Read the audit log"),
+    (DECIDE_MEMBERSHIP, "Decide memberships: approve, reject, suspend, reinstate, lapse"),
+    (MANAGE_ORGANIZATIONS, "Edit any organization, including its RUC and legal name"),
+    (MANAGE_GOVERNANCE, "Manage governance bodies and their seats"),
+    (MANAGE_CALLS, "Manage calls for challenges and their proposals"),
+    (COORDINATE_EVALUATION, "Coordinate evaluations: evaluators, reviews, decisions"),
+    (MANAGE_PORTFOLIO, "Manage the project portfolio"),
+    (COORDINATE_MISSIONS, "Coordinate missions and their applications"),
+    (EDIT_CONTENT, "Edit knowledge and published content"),
+    (MANAGE_ROLES, "Manage staff roles"),
+)
+CODENAMES: frozenset[str] = frozenset(codename for codename, _name in PERMISSIONS)
+
+
+def perm(codename: str) -> str:
+    """``"core.<codename>"``, the form ``User.has_perm`` and :class:`Viewer` understand."""
+    if codename not in CODENAMES:
+        raise ValueError(f"Unknown staff permission: {codename!r}")
+    return f"{APP_LABEL}.{codename}"
+
+
+# --- Roles -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaffRole:
+    code: str  # also the Group's name
+    label: str | Promise
+    description: str | Promise
+    permissions: frozenset[str]  # codenames
+
+    @property
+    def perms(self) -> frozenset[str]:
+        """The permissions in ``"core.<codename>"`` form."""
+        return frozenset(perm(c) for c in self.permissions)
+
+
+MEMBERSHIP_OFFICER = "membership_officer"
+CALL_MANAGER = "call_manager"
+EVALUATION_COORDINATOR = "evaluation_coordinator"
+PORTFOLIO_MANAGER = "portfolio_manager"
+MISSION_COORDINATOR = "mission_coordinator"
+EDITOR = "editor"
+AUDITOR = "auditor"
+ADMINISTRATOR = "administrator"
+
+
+def _role(code: str, label: Promise, description: Promise, *codenames: str) -> StaffRole:
+    # Every role reads the staff area: a role is a job in the secretariat.
+    return StaffRole(code, label, description, frozenset({VIEW_STAFF_AREA, *codenames}))
+
+
+ROLES: dict[str, StaffRole] = {
+    role.code: role
+    for role in (
+        _role(
+            MEMBERSHIP_OFFICER,
+            _("Membership officer"),
+            _(
+                "Decides membership applications, suspends, reinstates and lapses memberships, "
+                "corrects organization records and manages governance bodies. Receives the "
+                "membership notifications."
+            ),
+            DECIDE_MEMBERSHIP,
+            MANAGE_ORGANIZATIONS,
+            MANAGE_GOVERNANCE,
+        ),
+        _role(
+            CALL_MANAGER,
+            _("Call manager"),
+            _("Publishes and manages calls for challenges and their proposals."),
+            MANAGE_CALLS,
+        ),
+        _role(
+            EVALUATION_COORDINATOR,
+            _("Evaluation coordinator"),
+            _(
+                "Assigns evaluators (often outside experts, who are not staff) and "
+                "coordinates reviews and decisions."
+            ),
+            COORDINATE_EVALUATION,
+        ),
+        _role(
+            PORTFOLIO_MANAGER,
+            _("Portfolio manager"),
+            _("Follows the portfolio of projects that came out of calls."),
+            MANAGE_PORTFOLIO,
+        ),
+        _role(
+            MISSION_COORDINATOR,
+            _("Mission coordinator"),
+            _("Organizes missions and decides on applications to them."),
+            COORDINATE_MISSIONS,
+        ),
+        _role(
+            EDITOR,
+            _("Editor"),
+            _("Edits knowledge articles and published content."),
+            EDIT_CONTENT,
+        ),
+        _role(
+            AUDITOR,
+            _("Auditor"),
+            _("Reads every staff page and the audit log, and acts on nothing."),
+            VIEW_AUDIT_LOG,
+        ),
+        StaffRole(
+            ADMINISTRATOR,
+            _("Administrator"),
+            _("Holds every permission of the other roles and manages staff roles."),
+            CODENAMES,
+        ),
+    )
+}
+ROLE_CODES: tuple[str, ...] = tuple(ROLES)
+
+
+def role_choices() -> list[tuple[str, str | Promise]]:
+    """``(code, label)`` in catalogue order, for forms."""
+    return [(role.code, role.label) for role in ROLES.values()]
+
+
+def roles_with_permission(codename: str) -> list[str]:
+    """The codes of the roles that hold ``codename`` (bare codename or ``"core.<codename>"``)."""
+    codename = codename.removeprefix(f"{APP_LABEL}.")
+    return [role.code for role in ROLES.values() if codename in role.permissions]
+
+
+def sync_staff_roles(
+    *,
+    group_model: Any = None,
+    permission_model: Any = None,
+    content_type_model: Any = None,
+    using: str = "default",
+) -> None:
+    """Create the role groups and the permissions, and give each group exactly its permissions.
+
+    Idempotent. The model arguments let a data migration pass its historical models; by default
+    the live ones are used (``post_migrate``).
+    """
+    if group_model is None:
+        from django.contrib.auth.models import Group, Permission
+        from django.contrib.contenttypes.models import ContentType
+
+        group_model, permission_model, content_type_model = Group, Permission, ContentType
+    content_type, _created = content_type_model.objects.using(using).get_or_create(
+        app_label=APP_LABEL, model=PERMISSION_MODEL
+    )
+    permissions = {}
+    for codename, name in PERMISSIONS:
+        permission, _created = permission_model.objects.using(using).get_or_create(
+            content_type=content_type, codename=codename, defaults={"name": name}
+        )
+        if permission.name != name:
+            permission.name = name
+            permission.save(update_fields=["name"])
+        permissions[codename] = permission
+    for role in ROLES.values():
+        group, _created = group_model.objects.using(using).get_or_create(name=role.code)
+        wanted = _sorted_ids(permissions[c] for c in role.permissions)
+        if _sorted_ids(group.permissions.all()) != wanted:
+            group.permissions.set(wanted)
+
+
+def _sorted_ids(objects: Iterable[Any]) -> list[int]:
+    return sorted(o.pk for o in objects)

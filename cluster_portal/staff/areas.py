@@ -1,0 +1,66 @@
+"""The areas the staff home links to, and which staff permissions open each.
+
+A feature adds its staff pages here with the permissions that open them; the staff home shows a
+person only the areas their roles open. An area is listed when the person holds *any* of its
+permissions (the auditor's ``view_audit_log`` is listed on every area whose pages it may read).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from cluster_portal.core import roles
+from members.viewer import Viewer
+
+
+@dataclass(frozen=True)
+class StaffArea:
+    url_name: str
+    label: str | Promise
+    icon: str  # Bootstrap Icons name
+    permissions: frozenset[str]  # codenames; any of them opens the area
+    description: str | Promise = ""
+
+
+STAFF_AREAS: tuple[StaffArea, ...] = (
+    StaffArea(
+        "members_staff:application_list",
+        _("Membership applications"),
+        "inbox",
+        frozenset({roles.DECIDE_MEMBERSHIP, roles.VIEW_AUDIT_LOG}),
+        _("Decide on applications to join the cluster."),
+    ),
+    StaffArea(
+        "members_staff:organization_list",
+        _("Organizations and membership status"),
+        "buildings",
+        frozenset({roles.DECIDE_MEMBERSHIP, roles.VIEW_AUDIT_LOG}),
+        _("Suspend, reinstate or lapse memberships."),
+    ),
+    StaffArea(
+        "audit:logentry_list",
+        _("Audit log"),
+        "journal-check",
+        frozenset({roles.VIEW_AUDIT_LOG}),
+        _("Who changed or decided what, and when."),
+    ),
+    StaffArea(
+        "staff:role_list",
+        _("Staff roles"),
+        "person-badge",
+        frozenset({roles.MANAGE_ROLES}),
+        _("Who holds which role in the secretariat."),
+    ),
+)
+
+
+def staff_areas_for(viewer: Viewer) -> list[StaffArea]:
+    """The areas ``viewer``'s roles open, in display order."""
+    return [
+        area
+        for area in STAFF_AREAS
+        if any(viewer.has_perm(roles.perm(codename)) for codename in area.permissions)
+    ]
