@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from cluster_portal.core.roles import ADMINISTRATOR
 from members.models import (
@@ -273,6 +274,23 @@ CASES = [
             lambda w: {"reason": "Cuotas impagas."},
         )
         for action in ("suspend", "reinstate", "lapse")
+    ),
+    *(
+        Case(
+            "staff_organization_dues",
+            method,
+            lambda w: reverse(
+                "members_staff:organization_dues",
+                kwargs={"organization_id": w.other_organization.pk},
+            ),
+            expected,
+            lambda w: {
+                "amount_0": "2500",
+                "amount_1": "PEN",
+                "paid_until": str(timezone.localdate()),
+            },
+        )
+        for method, expected in (("get", STAFF_PAGE), ("post", STAFF_ACTION))
     ),
 ]
 
