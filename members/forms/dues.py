@@ -38,6 +38,6 @@ class DuesForm(forms.Form):
         super().__init__(*args, **kwargs)
         amount_widget, currency_widget = self.fields["amount"].widget.widgets  # type: ignore[attr-defined]
         amount_widget.attrs["class"] = "form-control"
-        currency_widget.attrs.update(
-            {"class": "form-select flex-grow-0 w-auto", "aria-label": _("Currency")}
-        )
+        currency_widget.attrs["class"] = "form-select flex-grow-0 w-auto"
+        # The template labels both inputs; the amount also points at the help text.
+        amount_widget.attrs["aria-describedby"] = f"{self['amount'].auto_id}_helptext"
