@@ -36,7 +36,7 @@ def column(page, index: int) -> list[str]:
 
 
 def test_staff_filters_the_audit_log_by_actor_and_record_type(page) -> None:
-    staff = UserFactory(email="secretaria@clusterminero.pe", is_staff=True, totp=True)
+    staff = UserFactory(email="secretaria@clusterminero.pe", totp=True, roles=["auditor"])
     alicia = UserFactory(email="alicia@clusterminero.pe", is_staff=True)
     beto = UserFactory(email="beto@andestech.pe")
     with set_actor(alicia):

@@ -71,7 +71,7 @@ def staff_rejects(staff_page, staff, application: MembershipApplication, reason:
 
 def test_staff_rejects_a_first_application_and_the_applicant_reads_why(page, english_page) -> None:
     application = applicant_application()
-    staff = UserFactory(email="secretaria@example.pe", is_staff=True, totp=True)
+    staff = UserFactory(email="secretaria@example.pe", totp=True, roles=["membership_officer"])
     console_errors = record_console_errors(page)
     reason = "Su RUC no figura como activo en SUNAT; vuelva a postular cuando esté habido."
     staff_rejects(english_page, staff, application, reason)
@@ -102,7 +102,7 @@ def test_staff_rejects_a_first_application_and_the_applicant_reads_why(page, eng
 def test_staff_rejects_a_former_member_and_the_applicant_reads_why(page, english_page) -> None:
     # A former member applying again keeps its people when rejected (it goes back to lapsed).
     application = applicant_application(organization__member_since=datetime.date(2022, 3, 1))
-    staff = UserFactory(email="secretaria@example.pe", is_staff=True, totp=True)
+    staff = UserFactory(email="secretaria@example.pe", totp=True, roles=["membership_officer"])
     console_errors = record_console_errors(page)
     reason = "Mantiene cuotas impagas de 2023; regularícelas y vuelva a postular."
     staff_rejects(english_page, staff, application, reason)
@@ -123,7 +123,7 @@ def test_staff_rejects_a_former_member_and_the_applicant_reads_why(page, english
 
 def test_staff_asks_for_information_and_the_applicant_answers(page, english_page) -> None:
     application = applicant_application()
-    staff = UserFactory(email="secretaria@example.pe", is_staff=True, totp=True)
+    staff = UserFactory(email="secretaria@example.pe", totp=True, roles=["membership_officer"])
     console_errors = record_console_errors(page)
     question = "Adjunte la ficha RUC y el nombre de su representante legal."
     answer = "Representante legal: Ana Torres. La ficha RUC está en nuestro perfil."
@@ -231,7 +231,7 @@ def test_staff_suspends_then_reinstates_and_the_member_sees_it(page, english_pag
     member = OrganizationMemberFactory(
         organization=organization, user__full_name="Luis Apaza", user__email="l.apaza@yura.pe"
     ).user
-    staff = UserFactory(email="secretaria@example.pe", is_staff=True, totp=True)
+    staff = UserFactory(email="secretaria@example.pe", totp=True, roles=["membership_officer"])
     console_errors = record_console_errors(page)
     reason = "Cuotas de 2024 impagas."
 
@@ -291,7 +291,7 @@ UNLABELLED_FIELDS = """() => [...document.querySelectorAll('main form textarea, 
 def test_staff_decision_forms_label_their_own_fields(english_page, page_kind: str) -> None:
     application = applicant_application()
     active = OrganizationFactory(trade_name="Minera Yura")
-    staff = UserFactory(email="secretaria@example.pe", is_staff=True, totp=True)
+    staff = UserFactory(email="secretaria@example.pe", totp=True, roles=["membership_officer"])
     url = (
         f"/staff/members/applications/{application.pk}/"
         if page_kind == "application"

@@ -20,7 +20,7 @@ RUC = make_ruc(77_000_001)
 
 def test_apply_then_staff_approves_then_active_member(page, english_page) -> None:
     applicant = UserFactory(email="rosa.mamani@example.pe", full_name="Rosa Mamani")
-    staff = UserFactory(email="secretaria@example.pe", is_staff=True, totp=True)
+    staff = UserFactory(email="secretaria@example.pe", totp=True, roles=["membership_officer"])
     console_errors: list[str] = []
     page.on("console", lambda msg: msg.type == "error" and console_errors.append(msg.text))
 
