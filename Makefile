@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-dev
 PIP_QUIET := --quiet --disable-pip-version-check
 export DJANGO_SETTINGS_MODULE ?= cluster_portal.settings.local
 
-.PHONY: run test install migrate seed lint format typecheck check messages vendor lock clean
+.PHONY: run test install migrate seed bench lint format typecheck check messages vendor lock clean
 
 $(STAMP): requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ migrate: install
 
 seed: install
 	$(BIN)/python manage.py seed_demo
+
+# List pages and endpoints per role on a scratch database (1x and 10x data); BENCH_ARGS e.g.
+# "--scale 10 --runs 30 --json". Uses DATABASE_URL's server (a test_bench_<pid> database) or a
+# temporary SQLite file; the developer's database is never touched.
+bench: install
+	$(BIN)/python manage.py bench_pages $(BENCH_ARGS)
 
 # Quick gates, also run by the test suite (tests/test_quality.py).
 lint: install

@@ -16,7 +16,23 @@ class MembersConfig(AppConfig):
 
         # A logo is seen by whoever may see the organization's profile: anyone for a public
         # member, members for a private one, its own people and staff always.
-        register_attachment_access(Organization, can_view_organization, purpose="logo")
+        # Logos are images every directory page loads: cacheable, never audited (no writes).
+        register_attachment_access(
+            Organization, can_view_organization, purpose="logo", cacheable=True
+        )
+
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import Capability
+        from .selectors.organizations import invalidate_capability_choices
+
+        # Cache bookkeeping: the directory's filter choices are cached (selectors).
+        for signal in (post_save, post_delete):
+            signal.connect(
+                invalidate_capability_choices,
+                sender=Capability,
+                dispatch_uid=f"members.capability_choices.{signal is post_save}",
+            )
 
         _connect_viewer_invalidation()
 

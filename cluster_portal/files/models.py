@@ -17,6 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .storage import get_private_storage
 
+#: Query string of a download that asks for the small rendition.
+THUMBNAIL_PARAM = "size=small"
+
 validate_purpose = RegexValidator(
     r"^[a-z][a-z0-9_]{0,39}$",
     _("Use a short code of lowercase letters, digits and underscores."),
@@ -55,6 +58,14 @@ class Attachment(models.Model):
     file = models.FileField(
         _("file"), storage=get_private_storage, upload_to=attachment_upload_to, max_length=255
     )
+    # A small rendition for lists (images re-encoded on upload only; see ``images.py``).
+    thumbnail = models.FileField(
+        _("small rendition"),
+        storage=get_private_storage,
+        upload_to=attachment_upload_to,
+        max_length=255,
+        blank=True,
+    )
     original_name = models.CharField(_("original file name"), max_length=255)
     # Named mime_type because content_type is the generic relation's field.
     mime_type = models.CharField(_("detected type"), max_length=120)
@@ -81,3 +92,9 @@ class Attachment(models.Model):
 
     def get_download_url(self) -> str:
         return reverse("files:download", kwargs={"attachment_id": self.pk})
+
+    def get_thumbnail_url(self) -> str:
+        """The small rendition's address, or the file's own when there is none."""
+        if not self.thumbnail:
+            return self.get_download_url()
+        return f"{self.get_download_url()}?{THUMBNAIL_PARAM}"

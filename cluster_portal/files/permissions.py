@@ -9,6 +9,8 @@ Each feature registers, from its own ``AppConfig.ready()``, the rule for the rec
 A predicate is ``predicate(user, target) -> bool``; ``user`` may be anonymous (a public logo may
 allow that). A purpose-specific rule wins over the model-wide one. Downloads by signed-in users
 are audited unless the rule says ``audit_downloads=False`` (for images pages load all the time).
+``cacheable=True`` (images such as logos, never documents) lets browsers keep the file and
+revalidate it; such a download writes nothing and is never audited.
 
 Default deny: for a model nobody registered, or an attachment whose record is gone, only active
 superusers may download. Staff are not let in by default, because "staff" does not mean "may
@@ -35,6 +37,9 @@ class AccessRule:
     # Record each download as an auditlog "access" entry. Turn off for public images (logos)
     # that pages load constantly; keep on for documents.
     audit_downloads: bool = True
+    # Served with Cache-Control max-age, ETag and Last-Modified instead of no-store; shared
+    # caches may keep it only when a visitor may download it too. Implies no auditing.
+    cacheable: bool = False
 
 
 _registry: dict[tuple[str, str | None], AccessRule] = {}
@@ -51,9 +56,12 @@ def register_attachment_access(
     *,
     purpose: str | None = None,
     audit_downloads: bool = True,
+    cacheable: bool = False,
 ) -> None:
     """Decide who may download attachments of ``model_class`` records (optionally one purpose)."""
-    _registry[_key(model_class, purpose)] = AccessRule(predicate, audit_downloads)
+    _registry[_key(model_class, purpose)] = AccessRule(
+        predicate, audit_downloads and not cacheable, cacheable
+    )
 
 
 def unregister_attachment_access(
@@ -82,3 +90,16 @@ def can_download_attachment(user: Any, attachment: Attachment) -> bool:
 def download_is_audited(attachment: Attachment) -> bool:
     rule = _rule_for(attachment)
     return rule is None or rule.audit_downloads
+
+
+def download_is_cacheable(attachment: Attachment) -> bool:
+    """Browsers may keep and revalidate this file (a public image such as a logo)."""
+    rule = _rule_for(attachment)
+    return rule is not None and rule.cacheable
+
+
+def download_is_public(attachment: Attachment) -> bool:
+    """A visitor who is not signed in may download it too (shared caches may keep it)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    return can_download_attachment(AnonymousUser(), attachment)

@@ -16,16 +16,17 @@ logger = logging.getLogger(__name__)
 
 @receiver(post_delete, sender=Attachment, dispatch_uid="files.attachment_file_cleanup")
 def delete_stored_file(sender: type[Attachment], instance: Attachment, **kwargs: Any) -> None:
-    """Remove the file only once the deletion is committed, so a rollback keeps both."""
-    name = instance.file.name
-    if not name:
+    """Remove the files (and rendition) only once the deletion is committed, so a rollback
+    keeps both."""
+    stored = [(f.storage, f.name) for f in (instance.file, instance.thumbnail) if f.name]
+    if not stored:
         return
-    storage = instance.file.storage
 
     def _remove() -> None:
-        try:
-            storage.delete(name)
-        except OSError:
-            logger.exception("Could not delete private file %s", name)
+        for storage, name in stored:
+            try:
+                storage.delete(name)
+            except OSError:
+                logger.exception("Could not delete private file %s", name)
 
     transaction.on_commit(_remove, using=kwargs.get("using"))

@@ -8,9 +8,11 @@ used by the profile page and by the API serializer alike.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet, Value, prefetch_related_objects
 from django.db.models.functions import Coalesce, Lower, NullIf
@@ -27,6 +29,8 @@ from ..permissions import (
     organization_visible_to,
 )
 from ..viewer import viewer_for
+
+logger = logging.getLogger(__name__)
 
 #: Fields anyone who may see the organization sees (visitors included).
 PUBLIC_FIELDS: tuple[str, ...] = (
@@ -213,11 +217,54 @@ def capabilities_by_dimension(
     return grouped
 
 
-def capability_choices(*dimensions: str) -> QuerySet[Capability]:
-    """Active taxonomy terms of the given dimensions, in display order."""
-    return Capability.objects.filter(dimension__in=dimensions, is_active=True).order_by(
-        "dimension", "position", "slug"
-    )
+#: Where the active taxonomy is cached for filter choices (see :func:`capability_choices`).
+CAPABILITY_CHOICES_CACHE_KEY = "members:capability-choices:v1"
+#: A backstop only: every save or deletion of a term drops the cached copy at once.
+CAPABILITY_CHOICES_TIMEOUT = 10 * 60
+_CAPABILITY_CHOICE_FIELDS = ("id", "dimension", "slug", "name_es", "name_en", "position")
+
+
+def _active_capability_rows() -> list[dict[str, Any]]:
+    """The active taxonomy as plain values, from the shared cache (one query per change).
+
+    Shared Django cache rather than a per-process memo: an edit in the admin (one worker)
+    invalidates it for every worker at once. A cache that is down costs a query, never an error.
+    """
+    try:
+        rows = cache.get(CAPABILITY_CHOICES_CACHE_KEY)
+    except Exception:  # a dead Redis must not break the directory
+        logger.warning("Capability choices cache unavailable", exc_info=True)
+        rows = None
+    if rows is None:
+        rows = list(
+            Capability.objects.filter(is_active=True)
+            .order_by("dimension", "position", "slug")
+            .values(*_CAPABILITY_CHOICE_FIELDS)
+        )
+        try:
+            cache.set(CAPABILITY_CHOICES_CACHE_KEY, rows, CAPABILITY_CHOICES_TIMEOUT)
+        except Exception:
+            logger.warning("Capability choices cache unavailable", exc_info=True)
+    return rows
+
+
+def capability_choices(*dimensions: str) -> list[Capability]:
+    """Active taxonomy terms of the given dimensions, in display order (unsaved copies built
+    from the cache: read them, never save them)."""
+    return [
+        Capability(**row, is_active=True)
+        for row in _active_capability_rows()
+        if row["dimension"] in dimensions
+    ]
+
+
+def invalidate_capability_choices(**kwargs: Any) -> None:
+    """Drop the cached taxonomy; connected to ``post_save``/``post_delete`` of ``Capability``
+    (in ``MembersConfig.ready``) so that a term edited in the admin shows up at once."""
+    try:
+        cache.delete(CAPABILITY_CHOICES_CACHE_KEY)
+    except Exception:
+        logger.warning("Capability choices cache unavailable", exc_info=True)
 
 
 def reference_client_choices(

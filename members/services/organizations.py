@@ -44,6 +44,8 @@ PROFILE_FIELDS: frozenset[str] = frozenset(
 #: (an admin renaming the legal name could impersonate another company in the directory).
 IDENTITY_FIELDS: frozenset[str] = frozenset({"ruc", "legal_name"})
 LOGO_MAX_BYTES = 2 * 1024 * 1024
+LOGO_MAX_SIDE = 1024
+LOGO_THUMBNAIL_SIDE = 160
 
 
 def _check_fields(fields: Iterable[str], allowed: frozenset[str]) -> None:
@@ -82,6 +84,9 @@ def _replace_logo(*, actor: User, organization: Organization, logo: File) -> Att
             purpose=LOGO_PURPOSE,
             allowed_types=IMAGE_KINDS,
             max_bytes=LOGO_MAX_BYTES,
+            # Re-encoded (metadata stripped, capped) with a small rendition for the directory.
+            image_max_side=LOGO_MAX_SIDE,
+            thumbnail_side=LOGO_THUMBNAIL_SIDE,
         )
     except ValidationError as exc:
         raise ValidationError({"logo": exc.messages}) from exc

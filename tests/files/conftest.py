@@ -27,8 +27,9 @@ def private_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     without seeing other tests' (or other xdist workers') uploads."""
     location = tmp_path / "private"
     location.mkdir()
-    field = Attachment._meta.get_field("file")
-    monkeypatch.setattr(field, "storage", PrivateFileSystemStorage(location=str(location)))
+    storage = PrivateFileSystemStorage(location=str(location))
+    for name in ("file", "thumbnail"):
+        monkeypatch.setattr(Attachment._meta.get_field(name), "storage", storage)
     return location
 
 

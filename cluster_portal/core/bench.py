@@ -1,0 +1,381 @@
+"""What ``manage.py bench_pages`` measures: every list page and list endpoint, per role.
+
+A feature adds its list pages with one :class:`BenchPage` entry in :data:`PAGES` (and, when the
+demo data is too small to show a difference at 10x, a scaler in :data:`SCALERS`)::
+
+    BenchPage(
+        name="challenges: calls",
+        url="/challenges/calls/",
+        roles=(VISITOR, MEMBER, STAFF),
+        queryset=lambda ctx: call_list_for_user(user=ctx.user)[:20],
+    ),
+
+``queryset`` returns what the view evaluates for one page of rows (same filters,
+``select_related`` and prefetches, sliced to the page size), so that the command can print, beside
+the page's server time, the time of evaluating those rows alone: the gap is what the view,
+serializers and templates add.
+
+Nothing here touches a database by itself; the command runs it on a scratch database.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+VISITOR = "visitor"
+MEMBER = "member"
+STAFF = "staff"
+ROLES: tuple[str, ...] = (VISITOR, MEMBER, STAFF)
+SIGNED_IN: tuple[str, ...] = (MEMBER, STAFF)
+
+#: The scratch accounts the command signs in as (created by :func:`bench_users`).
+MEMBER_EMAIL = "bench.member@example.pe"
+STAFF_EMAIL = "bench.staff@example.pe"
+
+
+@dataclass(frozen=True)
+class BenchContext:
+    """Who is asking: ``user`` is an ``AnonymousUser`` for the visitor."""
+
+    role: str
+    user: Any
+
+
+@dataclass(frozen=True)
+class BenchPage:
+    """One list page or list endpoint to measure.
+
+    ``queryset(ctx)`` returns the rows the view evaluates for ``ctx`` (a sliced QuerySet, or any
+    iterable that runs its queries when iterated).
+    """
+
+    name: str
+    url: str
+    roles: tuple[str, ...]
+    queryset: Callable[[BenchContext], Iterable[Any]]
+    #: Sent with the request (``{"HTTP_HX_REQUEST": "true"}`` for an htmx fragment).
+    headers: dict[str, str] | None = None
+
+
+# --- Querysets of the registered pages (imports inside: apps are loaded by then) -----------------
+
+
+def _directory(ctx: BenchContext) -> Iterable[Any]:
+    from members.permissions import directory_audience
+    from members.selectors.organizations import (
+        DIRECTORY_PAGE_SIZE,
+        organization_directory_queryset,
+        organization_ids_of_user,
+    )
+
+    return organization_directory_queryset(
+        audience=directory_audience(ctx.user),
+        own_ids=organization_ids_of_user(ctx.user),
+        with_details=False,
+    )[:DIRECTORY_PAGE_SIZE]
+
+
+def _governance(ctx: BenchContext) -> Iterable[Any]:
+    from members.permissions import directory_audience
+    from members.selectors.governance import governing_body_queryset
+
+    return governing_body_queryset(audience=directory_audience(ctx.user))
+
+
+def _api_organizations(ctx: BenchContext) -> Iterable[Any]:
+    from members.permissions import Audience, directory_audience
+    from members.selectors.organizations import (
+        organization_directory_queryset,
+        organization_ids_of_user,
+    )
+
+    audience = directory_audience(ctx.user)
+    own_ids = organization_ids_of_user(ctx.user)
+    return organization_directory_queryset(
+        audience=audience,
+        own_ids=own_ids,
+        with_details=audience >= Audience.MEMBER or bool(own_ids),
+    )[:50]
+
+
+def _api_working_groups(ctx: BenchContext) -> Iterable[Any]:
+    from members.models import GoverningBody
+    from members.permissions import directory_audience
+    from members.selectors.governance import governing_body_queryset
+
+    return governing_body_queryset(audience=directory_audience(ctx.user)).filter(
+        kind=GoverningBody.Kind.WORKING_GROUP
+    )
+
+
+def _notifications(ctx: BenchContext) -> Iterable[Any]:
+    from notifications.selectors import notifications_for_user
+    from notifications.views import PAGE_SIZE
+
+    return notifications_for_user(user=ctx.user)[:PAGE_SIZE]
+
+
+def _staff_applications(ctx: BenchContext) -> Iterable[Any]:
+    from members.selectors.membership import membership_application_queue
+
+    return membership_application_queue(params={}).object_list
+
+
+def _staff_organizations(ctx: BenchContext) -> Iterable[Any]:
+    from members.selectors.membership import organizations_for_staff
+
+    return organizations_for_staff(params={}).object_list
+
+
+def _staff_audit(ctx: BenchContext) -> Iterable[Any]:
+    from cluster_portal.audit.selectors import logentry_list
+    from cluster_portal.audit.views import PAGE_SIZE
+
+    return logentry_list()[:PAGE_SIZE]
+
+
+PAGES: list[BenchPage] = [
+    BenchPage("members: directory", "/members/directory/", ROLES, _directory),
+    BenchPage(
+        "members: directory (htmx)",
+        "/members/directory/?page=2",
+        ROLES,
+        _directory,
+        headers={"HTTP_HX_REQUEST": "true"},
+    ),
+    BenchPage("members: governance", "/members/governance/", ROLES, _governance),
+    BenchPage("notifications: inbox", "/notifications/", SIGNED_IN, _notifications),
+    BenchPage("staff: applications", "/staff/members/applications/", (STAFF,), _staff_applications),
+    BenchPage(
+        "staff: organizations", "/staff/members/organizations/", (STAFF,), _staff_organizations
+    ),
+    BenchPage("staff: audit log", "/staff/audit/", (STAFF,), _staff_audit),
+    BenchPage(
+        "api: organizations",
+        "/api/v1/organizations/?page_size=50",
+        ROLES,
+        _api_organizations,
+    ),
+    BenchPage("api: working groups", "/api/v1/working-groups/", ROLES, _api_working_groups),
+]
+
+
+# --- Scratch data ---------------------------------------------------------------------------------
+
+
+def bench_users() -> dict[str, Any]:
+    """The visitor (an ``AnonymousUser``), a member of an active member organization, and a
+    superuser with an authenticator app (so the staff MFA gate lets it through). Idempotent."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.contrib.auth.models import AnonymousUser
+
+    from members.models import Organization, OrganizationMember, User
+
+    member, _ = User.objects.get_or_create(
+        email=MEMBER_EMAIL, defaults={"full_name": "Bench Member", "language": "es"}
+    )
+    organization = (
+        Organization.objects.filter(membership_status=Organization.MembershipStatus.ACTIVE)
+        .order_by("pk")
+        .first()
+    )
+    if organization is not None:
+        OrganizationMember.objects.get_or_create(
+            user=member,
+            organization=organization,
+            defaults={"role": OrganizationMember.Role.MEMBER},
+        )
+    staff, created = User.objects.get_or_create(
+        email=STAFF_EMAIL,
+        defaults={
+            "full_name": "Bench Staff",
+            "language": "es",
+            "is_staff": True,
+            "is_superuser": True,
+        },
+    )
+    if created:
+        TOTP.activate(staff, generate_totp_secret())
+    return {VISITOR: AnonymousUser(), MEMBER: member, STAFF: staff}
+
+
+def logo_png(colour: tuple[int, int, int] = (18, 78, 120)) -> bytes:
+    """A small PNG for scaled organizations' logos (the demo's generator)."""
+    from members.demo.organizations import logo_png as demo_logo
+
+    return demo_logo(colour, (250, 250, 250))
+
+
+def _scale_members(factor: int, *, stdout: io.TextIOBase | Any) -> None:
+    """Copy the demo organizations ``factor - 1`` times: capabilities, people (one admin and
+    one member each), reference clients, a logo on every fifth, seats in the working groups,
+    a notification inbox for the bench member and applications for the staff queue."""
+    from django.contrib.auth.hashers import make_password
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from members.demo import demo_ruc
+    from members.models import (
+        GoverningBody,
+        MembershipApplication,
+        Organization,
+        OrganizationMember,
+        Seat,
+        User,
+    )
+    from members.services.organizations import organization_update
+    from notifications.models import Notification
+
+    if factor <= 1:
+        return
+    rng = random.Random(factor)  # noqa: S311 - test data, not security
+    templates = list(Organization.objects.prefetch_related("capabilities").order_by("pk"))
+    password = make_password(None)
+    new_orgs: list[Organization] = []
+    for copy in range(1, factor):
+        for template in templates:
+            key = f"bench-{copy}-{template.pk}"
+            new_orgs.append(
+                Organization(
+                    legal_name=f"{template.legal_name} ({copy})",
+                    trade_name=f"{template.trade_name} {copy}" if template.trade_name else "",
+                    ruc=demo_ruc(key),
+                    kind=template.kind,
+                    mining_scale=template.mining_scale,
+                    government_level=template.government_level,
+                    region=template.region,
+                    city=template.city,
+                    website=template.website,
+                    description=template.description,
+                    employee_band=template.employee_band,
+                    certifications=template.certifications,
+                    is_public=template.is_public,
+                    membership_status=template.membership_status,
+                    member_since=template.member_since,
+                )
+            )
+    Organization.objects.bulk_create(new_orgs, batch_size=500)
+    # Read back: not every backend returns primary keys from a bulk insert.
+    created = list(Organization.objects.filter(ruc__in=[o.ruc for o in new_orgs]).order_by("pk"))
+
+    by_template = {t.legal_name: t for t in templates}
+    capability_links = []
+    client_links = []
+    through = Organization.capabilities.through
+    clients_through = Organization.reference_clients.through
+    for organization in created:
+        original = by_template.get(organization.legal_name.rsplit(" (", 1)[0])
+        if original is not None:
+            capability_links += [
+                through(organization_id=organization.pk, capability_id=c.pk)
+                for c in original.capabilities.all()
+            ]
+        for client in rng.sample(created, k=min(3, len(created))):
+            if client.pk != organization.pk:
+                client_links.append(
+                    clients_through(
+                        from_organization_id=organization.pk, to_organization_id=client.pk
+                    )
+                )
+    through.objects.bulk_create(capability_links, batch_size=1000, ignore_conflicts=True)
+    clients_through.objects.bulk_create(client_links, batch_size=1000, ignore_conflicts=True)
+
+    User.objects.bulk_create(
+        [
+            User(
+                email=f"bench{organization.pk}.{n}@example.pe",
+                full_name=f"Persona {organization.pk}-{n}",
+                language="es",
+                password=password,
+            )
+            for organization in created
+            for n in range(2)
+        ],
+        batch_size=1000,
+    )
+    by_email = {
+        user.email: user
+        for user in User.objects.filter(email__startswith="bench").exclude(
+            email__in=[MEMBER_EMAIL, STAFF_EMAIL]
+        )
+    }
+    OrganizationMember.objects.bulk_create(
+        [
+            OrganizationMember(
+                organization=organization,
+                user=by_email[f"bench{organization.pk}.{n}@example.pe"],
+                role=OrganizationMember.Role.ADMIN if n == 0 else OrganizationMember.Role.MEMBER,
+            )
+            for organization in created
+            for n in range(2)
+        ],
+        batch_size=1000,
+    )
+
+    active = [o for o in created if o.membership_status == Organization.MembershipStatus.ACTIVE]
+    bodies = list(GoverningBody.objects.filter(kind=GoverningBody.Kind.WORKING_GROUP))
+    today = timezone.localdate()
+    Seat.objects.bulk_create(
+        [
+            Seat(
+                body=body,
+                person=by_email[f"bench{organization.pk}.0@example.pe"],
+                organization=organization,
+                role=Seat.Role.MEMBER,
+                started_on=today - datetime.timedelta(days=200),
+            )
+            for body in bodies
+            for organization in rng.sample(active, k=min(2 * factor, len(active)))
+        ]
+    )
+
+    staff = User.objects.get(email=STAFF_EMAIL)
+    for organization in created[::5]:
+        organization_update(
+            actor=staff,
+            organization=organization,
+            logo=SimpleUploadedFile("logo.png", logo_png()),
+        )
+
+    applicants = [o for o in created if o.membership_status != Organization.MembershipStatus.ACTIVE]
+    MembershipApplication.objects.bulk_create(
+        [
+            MembershipApplication(
+                organization=organization,
+                applicant=by_email[f"bench{organization.pk}.0@example.pe"],
+                status=MembershipApplication.Status.SUBMITTED,
+                submitted_at=timezone.now() - datetime.timedelta(days=rng.randint(1, 60)),
+            )
+            for organization in applicants
+        ]
+    )
+
+    member = User.objects.get(email=MEMBER_EMAIL)
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=member,
+                event="bench.event",
+                category="membership",
+                title=f"Aviso {n}",
+                body="Texto del aviso.",
+                read_at=timezone.now() if n % 3 else None,
+            )
+            for n in range(20 * factor)
+        ]
+    )
+    stdout.write(
+        f"  scaled x{factor}: {Organization.objects.count()} organizations, "
+        f"{User.objects.count()} people, {Seat.objects.count()} seats\n"
+    )
+
+
+#: Functions ``(factor, stdout=...)`` that grow the demo data ``factor`` times (after the
+#: bench users exist). A feature with its own list pages adds one.
+SCALERS: list[Callable[..., None]] = [_scale_members]
