@@ -39,9 +39,9 @@ rules out of models, and gives every refusal a translated reason (``Verdict``).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
-import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
