@@ -7,6 +7,7 @@ Everything is declared here and switched by environment variables read through o
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,10 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS: list[str] = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The portal's name and domain, also in a fresh database: the Sites row SITE_ID follows them
+# after every migrate (cluster_portal.core.sites), and emails take their Message-ID domain here.
+SITE_NAME = env("SITE_NAME", default="CMSP — Clúster Minero del Sur del Perú")
+SITE_DOMAIN = urlsplit(SITE_URL).netloc or "localhost"
 SITE_ID = 1
 
 DJANGO_APPS = [
@@ -136,10 +141,16 @@ CACHE_URL = env("CACHE_URL", default="")
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Errors become cache misses and a failure pauses Redis for 30 s per process, so a
+            # dead or frozen Redis neither fails logins nor slows every request.
+            "BACKEND": "cluster_portal.core.cache.ResilientRedisCache",
             "LOCATION": CACHE_URL,
             # Short timeouts: a dead Redis must never hang a request.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {
+                "socket_connect_timeout": 1,
+                "socket_timeout": 1,
+                "OUTAGE_PAUSE_SECONDS": env.float("CACHE_OUTAGE_PAUSE_SECONDS", default=30.0),
+            },
         }
     }
 else:
@@ -179,6 +190,11 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CMSP] "
+# Security notices (password changed or reset, email address added/changed/removed, authenticator
+# app and recovery codes) go to the person; every account email uses the portal's own templates
+# (templates/account/email/, templates/mfa/email/) and links built on SITE_URL (members.adapters).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_ADAPTER = "members.adapters.PortalAccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="https")
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
