@@ -23,6 +23,7 @@ from .api.permissions import DirectoryViewer, directory_viewer
 from .models import Capability, GoverningBody, Organization
 from .selectors.governance import governing_body_ids_seating
 from .selectors.organizations import capability_choices
+from .validators import is_ruc_shaped
 
 SEARCH_MAX_LENGTH = 100
 CAPABILITY_DIMENSIONS = (Capability.Dimension.VALUE_CHAIN, Capability.Dimension.SERVICE_AREA)
@@ -120,7 +121,7 @@ class OrganizationFilter(django_filters.FilterSet):
             | Q(description__icontains=value)
         )
         compact = value.replace(" ", "")
-        if compact.isdigit() and len(compact) == 11:
+        if is_ruc_shaped(compact):
             condition |= Q(ruc=compact)
         return queryset.filter(condition)
 

@@ -184,5 +184,5 @@ class ResilientRedisCache(RedisCache):
             lambda: None,
         )
 
-    def clear(self) -> bool:
-        return self._guard("clear", lambda: super(ResilientRedisCache, self).clear(), lambda: False)
+    def clear(self) -> None:
+        self._guard("clear", lambda: super(ResilientRedisCache, self).clear(), lambda: None)

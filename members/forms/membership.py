@@ -17,6 +17,7 @@ from ..filters import region_choices
 from ..models import Organization
 from ..selectors.membership import organizations_joinable
 from ..services.membership import APPLICATION_ORGANIZATION_FIELDS
+from ..validators import RUC_ASCII_DIGITS, compact_ruc
 
 MOTIVATION_MAX = 3000
 MESSAGE_MAX = 3000
@@ -99,6 +100,15 @@ class JoinSearchForm(forms.Form):
             "with a public profile."
         ),
     )
+
+    def clean_q(self) -> str:
+        """A RUC typed with other digits than 0-9 (Arabic-Indic, superscript...) is refused with
+        the RUC's own message instead of finding nothing (or failing)."""
+        query = self.cleaned_data.get("q", "")
+        compact = compact_ruc(query)
+        if compact.isdigit() and not compact.isascii():
+            raise forms.ValidationError(RUC_ASCII_DIGITS, code="ruc_digits")
+        return query
 
 
 #: The one answer for an organization the person could not have found (missing, private,

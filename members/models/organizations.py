@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from cluster_portal.core.money import money_field
 from cluster_portal.core.peru import Region
 
-from ..validators import validate_ruc
+from ..validators import RUC_PATTERN, validate_ruc
 
 
 class Capability(models.Model):
@@ -181,6 +181,16 @@ class Organization(models.Model):
         ordering = ("legal_name",)
         indexes = [
             models.Index(fields=["membership_status", "is_public"], name="org_directory_idx"),
+        ]
+        constraints = [
+            # Eleven ASCII digits, whatever wrote the row (a raw save, the admin, a bulk
+            # import): the check digit stays in ``validate_ruc``. ``__regex`` is ``~`` on
+            # PostgreSQL and Django's REGEXP function on SQLite.
+            models.CheckConstraint(
+                condition=models.Q(ruc__regex=RUC_PATTERN),
+                name="organization_ruc_ascii_digits",
+                violation_error_message=_("A RUC has exactly 11 digits."),
+            ),
         ]
 
     def __str__(self) -> str:

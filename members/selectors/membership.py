@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from allauth.account.models import EmailAddress
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -28,10 +30,13 @@ from ..models import (
     OrganizationMember,
     User,
 )
-from ..validators import validate_ruc
-from ..workflows import APPLICATION, ORGANIZATION
+from ..validators import compact_ruc, is_ruc_shaped, validate_ruc
+from ..workflows import ACCEPTS_PEOPLE, APPLICATION, ORGANIZATION
 
 JOIN_SEARCH_LIMIT = 20
+
+#: Session key of the invitation link a person opened (its id and token digest, never the token).
+INVITATION_SESSION_KEY = "members_invitation"
 
 
 # --- Teams -------------------------------------------------------------------------------------
@@ -243,8 +248,8 @@ def join_request_get_for_requester(*, user: Any, join_request_id: int) -> JoinRe
 def _exact_ruc(query: str) -> str | None:
     """``query`` as an 11-digit RUC with a valid check digit (spaces and dashes ignored), or
     None when it is not one."""
-    compact = "".join(ch for ch in (query or "") if ch not in " -.")
-    if not (compact.isdigit() and len(compact) == 11):
+    compact = compact_ruc(query)
+    if not is_ruc_shaped(compact):
         return None
     try:
         validate_ruc(compact)
@@ -280,6 +285,8 @@ def organizations_joinable_search(*, query: str) -> QuerySet[Organization]:
         return Organization.objects.none()
     compact = query.replace(" ", "")
     if compact.isdigit() and len(compact) == 11:
+        # Eleven digits (of any script): a RUC search. Only 11 ASCII digits with a valid check
+        # digit can find anything; superscript or Arabic-Indic digits find nothing.
         ruc = _exact_ruc(compact)
         if ruc is None:  # an invalid RUC simply finds nothing
             return Organization.objects.none()
@@ -408,3 +415,79 @@ def organization_get_for_staff(*, user: Any, organization_id: int) -> Organizati
 
 def invitation_is_expired(invitation: Invitation) -> bool:
     return invitation.expires_at <= timezone.now()
+
+
+# --- Invitations as the invitee sees them ------------------------------------------------------
+
+
+def invitation_in_session(*, session: SessionBase) -> Invitation | None:
+    """The invitation whose link was opened in this session (``services.team.invitation_carry``),
+    with its organization and inviter, in whatever state it is now (the caller checks it is
+    still usable), or None. Both the id and the token digest must match."""
+    data = session.get(INVITATION_SESSION_KEY)
+    if not isinstance(data, dict):
+        return None
+    invitation_id, digest = data.get("id"), data.get("digest")
+    if not isinstance(invitation_id, int) or not isinstance(digest, str):
+        return None
+    return (
+        Invitation.objects.select_related("organization", "invited_by")
+        .filter(pk=invitation_id, token_digest=digest)
+        .first()
+    )
+
+
+def _verified_emails(user: User) -> set[str]:
+    """The person's account address and their verified addresses, lower-cased."""
+    emails = {
+        email.lower()
+        for email in EmailAddress.objects.filter(user=user, verified=True).values_list(
+            "email", flat=True
+        )
+    }
+    if user.email:
+        emails.add(user.email.lower())
+    return emails
+
+
+def invitations_pending_for_user(*, user: User) -> QuerySet[Invitation]:
+    """Invitations a person can still accept: sent to one of their verified addresses, neither
+    accepted, withdrawn nor expired, from an organization that takes in people and that they
+    do not belong to yet; newest first."""
+    emails = _verified_emails(user)
+    if not emails:
+        return Invitation.objects.none()
+    return (
+        Invitation.objects.filter(
+            email__in=emails,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            organization__membership_status__in=ORGANIZATION.values_tagged(ACCEPTS_PEOPLE),
+        )
+        .exclude(organization__memberships__user=user)
+        .select_related("organization", "invited_by")
+        .order_by("-created_at")
+    )
+
+
+def invitation_get_for_invitee(*, user: User, invitation_id: int) -> Invitation:
+    """An invitation sent to one of ``user``'s verified addresses, in any state (the service
+    explains why it can no longer be used); ``Http404`` for anybody else's."""
+    invitation = (
+        Invitation.objects.select_related("organization", "invited_by")
+        .filter(pk=invitation_id, email__in=_verified_emails(user))
+        .first()
+    )
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def join_requests_pending_of_user(*, user: User) -> QuerySet[JoinRequest]:
+    """The person's own join requests still waiting for an organization's admins."""
+    return (
+        JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING)
+        .select_related("organization")
+        .order_by("-created_at")
+    )
