@@ -56,6 +56,8 @@ class OrganizationViewSet(DirectoryViewerMixin, ReadOnlyModelViewSet):
     permission_classes = [DirectoryReadPermission]
     scope_read = PUBLIC_READ
     serializer_class = OrganizationSerializer
+    # Only ids route to a profile: anything else is the API's 404 (documented as the pattern).
+    lookup_value_regex = "[0-9]+"
     filterset_class = OrganizationFilter
     search_fields = ("legal_name", "trade_name", "description", "=ruc")
     ordering_fields = ("legal_name", "trade_name", "member_since", "id")
@@ -95,6 +97,7 @@ class WorkingGroupViewSet(DirectoryViewerMixin, ReadOnlyModelViewSet):
     scope_read = PUBLIC_READ
     serializer_class = WorkingGroupSerializer
     lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
     filterset_class = WorkingGroupFilter
     search_fields = ("name", "description")
     ordering_fields = ("position", "name")
