@@ -8,6 +8,7 @@ from django.urls import include, path
 from cluster_portal.api.health import healthz
 from cluster_portal.core import views as core_views
 from cluster_portal.staff import views as staff_views
+from members.views import accounts as members_account_views
 
 # The admin's own login form would bypass allauth (and so MFA and the login rate limits): send
 # anonymous visitors to allauth's login instead (allauth's documented admin hardening).
@@ -16,6 +17,7 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/profile/", members_account_views.profile, name="account_profile"),
     path("accounts/", include("allauth.urls")),
     path("members/", include("members.urls")),
     path("notifications/", include("notifications.urls")),

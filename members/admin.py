@@ -22,11 +22,15 @@ from .models import (
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ("email",)
-    list_display = ("email", "full_name", "is_staff", "is_active", "date_joined")
-    search_fields = ("email", "full_name")
+    list_display = ("email", "full_name", "position", "is_staff", "is_active", "date_joined")
+    search_fields = ("email", "full_name", "position")
+    # Consent to the privacy notice is a record of what the person did: never edited by hand.
+    readonly_fields = ("privacy_consent_at", "privacy_consent_version")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Personal info"), {"fields": ("full_name", "language")}),
+        (_("Profile"), {"fields": ("position", "phone")}),
+        (_("Privacy notice"), {"fields": ("privacy_consent_at", "privacy_consent_version")}),
         (
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},

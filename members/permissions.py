@@ -227,3 +227,9 @@ def can_decide_membership(user: AnyUser) -> Verdict:
         has_staff_permission(user, roles.DECIDE_MEMBERSHIP),
         _("Only a membership officer or an administrator can decide on memberships."),
     )
+
+
+def can_edit_profile(user: AnyUser, person: User) -> bool:
+    """Changes ``person``'s name, position, phone and language: that person only. Staff correct
+    other people's records in the admin, where every change is audited."""
+    return bool(user.is_authenticated and user.pk == person.pk and user.is_active)

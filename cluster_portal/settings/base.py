@@ -186,6 +186,8 @@ LOGOUT_REDIRECT_URL = "home"
 # django-allauth: email is the login, verification is mandatory.
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Sign-up also asks for the name, the position and consent to the privacy notice (Ley 29733).
+ACCOUNT_FORMS = {"signup": "members.forms.accounts.SignupForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"

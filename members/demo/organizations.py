@@ -390,6 +390,20 @@ PEOPLE = [
      "Director Ejecutivo", "es"),
 ]  # fmt: skip
 
+# Staff positions and a few phone numbers, for the profile pages and the team tables (the
+# members' positions come from PEOPLE).
+STAFF_POSITIONS = {
+    "secretaria@cmsp.pe": "Secretaria técnica del Clúster",
+    "membresias@cmsp.pe": "Coordinadora de membresías",
+    "auditoria@cmsp.pe": "Auditor interno",
+}
+DEMO_PHONES = {
+    "secretaria@cmsp.pe": "+5154201234",
+    "ana.torres@minera-chachani.pe": "+51959123456",
+    "jorge.huaman@andestech.pe": "+51984765432",
+    "m.rivera@unsa.edu.pe": "+5154215500",
+}
+
 # slug, kind, name, coordinator email, position, public, description
 GOVERNANCE_BODIES = [
     ("consejo-directivo", GoverningBody.Kind.BOARD, "Consejo Directivo", "secretaria@cmsp.pe",
@@ -630,6 +644,23 @@ def _seed_teams(users: dict[str, User], organizations: dict[str, Organization]) 
         )
 
 
+def _seed_profiles() -> None:
+    """Each person's position (the one they hold in their organization, or on the staff) and a
+    few phone numbers; values someone already changed on their profile page are kept."""
+    positions = {email: position for email, _n, _k, _r, position, _l in PEOPLE}
+    positions.update(STAFF_POSITIONS)
+    for user in User.objects.filter(email__in=set(positions) | set(DEMO_PHONES)):
+        changed = []
+        if not user.position and positions.get(user.email):
+            user.position = positions[user.email]
+            changed.append("position")
+        if not user.phone and DEMO_PHONES.get(user.email):
+            user.phone = DEMO_PHONES[user.email]
+            changed.append("phone")
+        if changed:
+            user.save(update_fields=changed)
+
+
 def _seed_governance(users: dict[str, User], organizations: dict[str, Organization]) -> None:
     for slug, kind, name, coordinator, position, is_public, description in GOVERNANCE_BODIES:
         body = GoverningBody.objects.filter(slug=slug).first() or GoverningBody(slug=slug)
@@ -669,6 +700,7 @@ def seed(*, stdout: TextIO) -> None:
     staff = users["secretaria@cmsp.pe"]
     organizations = _seed_organizations(staff)
     _seed_teams(users, organizations)
+    _seed_profiles()
     _seed_governance(users, organizations)
     _seed_logos(staff, organizations)
     stdout.write(

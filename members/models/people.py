@@ -9,6 +9,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cluster_portal.core.phones import validate_phone
+
 
 class UserManager(BaseUserManager["User"]):
     """Users are identified by their email address; there is no username."""
@@ -41,13 +43,32 @@ class User(AbstractUser):
     first_name = None  # type: ignore[assignment]
     last_name = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True)
+    # Blank only for accounts made before sign-up asked for it (and in the admin); sign-up and
+    # the profile page require it.
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    position = models.CharField(
+        _("position"), max_length=150, blank=True, help_text=_("Your job title, if you wish.")
+    )
+    phone = models.CharField(
+        _("phone"),
+        max_length=16,
+        blank=True,
+        validators=[validate_phone],
+        help_text=_("With the country code, such as +51 987 654 321."),
+    )
     language = models.CharField(
         _("preferred language"),
         max_length=8,
         choices=settings.LANGUAGES,
         default="es",
-        help_text=_("Language of the emails the portal sends you."),
+        help_text=_("Language of the portal and of the emails it sends you."),
+    )
+    # Consent to the privacy notice (Ley 29733): when, and which version of the notice.
+    privacy_consent_at = models.DateTimeField(
+        _("privacy notice accepted at"), null=True, blank=True
+    )
+    privacy_consent_version = models.CharField(
+        _("privacy notice version accepted"), max_length=20, blank=True
     )
 
     USERNAME_FIELD = "email"
@@ -64,7 +85,9 @@ class User(AbstractUser):
         return self.full_name or self.email
 
     def get_full_name(self) -> str:
+        """The person's name; the email address for accounts that have none yet."""
         return self.full_name or self.email
 
     def get_short_name(self) -> str:
-        return self.full_name.split(" ")[0] if self.full_name else self.email.split("@")[0]
+        """The first name for the menu; the email's local part for accounts without a name."""
+        return self.full_name.split()[0] if self.full_name.strip() else self.email.split("@")[0]

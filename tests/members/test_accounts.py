@@ -71,7 +71,13 @@ def assert_no_inline_script(body: str) -> None:
 def test_signup_requires_email_verification_before_login(client_en: Client) -> None:
     response = client_en.post(
         reverse("account_signup"),
-        {"email": "Ana.Quispe@Example.pe", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        {
+            "full_name": "Ana Quispe",
+            "email": "Ana.Quispe@Example.pe",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+            "privacy_consent": "on",
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
