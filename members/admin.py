@@ -28,7 +28,7 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ("privacy_consent_at", "privacy_consent_version")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Personal info"), {"fields": ("full_name", "language")}),
+        (_("Personal info"), {"fields": ("full_name", "language", "title_form")}),
         (_("Profile"), {"fields": ("position", "phone")}),
         (_("Privacy notice"), {"fields": ("privacy_consent_at", "privacy_consent_version")}),
         (
@@ -162,10 +162,10 @@ class SeatInline(admin.TabularInline):
 
 @admin.register(GoverningBody)
 class GoverningBodyAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "coordinator", "is_public", "position")
+    list_display = ("name", "name_en", "kind", "coordinator", "is_public", "position")
     list_filter = ("kind", "is_public")
     list_editable = ("position",)
-    search_fields = ("name", "slug")
+    search_fields = ("name", "name_en", "slug")
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("coordinator",)
     list_select_related = ("coordinator",)

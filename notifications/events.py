@@ -16,12 +16,14 @@ unknown code fails loudly in tests instead of silently sending nothing.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from string import Formatter
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -138,6 +140,49 @@ def format_text(template: StrOrPromise, context: Mapping[str, Any]) -> str:
     if not any(field for _lit, field, _spec, _conv in Formatter().parse(text)):
         return text
     return text.format_map(_Missing(context))
+
+
+class _Strict(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        raise KeyError(key)
+
+
+def storable_context(context: Mapping[str, Any]) -> dict[str, Any]:
+    """The part of a notification context that is plain JSON (strings, numbers, lists …):
+    what a ``Notification`` keeps so that its text can be written again in another language.
+    Objects (a user, a call) are left out."""
+    kept: dict[str, Any] = {}
+    for key, value in context.items():
+        if isinstance(value, Promise):
+            continue  # a lazy translation: its text depends on the language of the moment
+        try:
+            json.dumps(value, allow_nan=False)
+        except (TypeError, ValueError):
+            continue
+        kept[key] = value
+    return kept
+
+
+def render_event_texts(code: str, context: Mapping[str, Any]) -> tuple[str, str] | None:
+    """Title and body of event ``code`` in the *active* language, or None when the event is
+    no longer registered or a placeholder is missing from ``context`` (the caller then shows
+    the text stored when the notification was created)."""
+    spec = _EVENTS.get(code)
+    if spec is None:
+        return None
+    try:
+        title = _format_strict(spec.title, context)
+        body = _format_strict(spec.body, context)
+    except (KeyError, AttributeError, IndexError, TypeError, ValueError):
+        return None
+    return title[:255], body
+
+
+def _format_strict(template: StrOrPromise, context: Mapping[str, Any]) -> str:
+    text = str(template)
+    if not any(field for _lit, field, _spec, _conv in Formatter().parse(text)):
+        return text
+    return text.format_map(_Strict(context))
 
 
 # --- Categories of the portal ----------------------------------------------------------------

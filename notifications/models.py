@@ -11,11 +11,17 @@ from django.utils.translation import gettext_lazy as _
 
 from cluster_portal.core.jobs import DurableJob, JobStatus, job_indexes
 
-from .events import Frequency, category_choices
+from .events import Frequency, category_choices, render_event_texts
 
 
 class Notification(models.Model):
-    """One message in a person's in-app inbox, rendered in their language when it was created."""
+    """One message in a person's in-app inbox.
+
+    ``title`` and ``body`` are written in the recipient's language when it is created; with the
+    ``context`` kept beside them the inbox writes them again in the reader's *current* language
+    (``localized_title`` / ``localized_body``, no query). Rows without a context (created before
+    it was kept, or whose text needed objects) show the stored text.
+    """
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -35,6 +41,9 @@ class Notification(models.Model):
     category = models.CharField(_("category"), max_length=40, choices=category_choices())
     title = models.CharField(_("title"), max_length=255)
     body = models.TextField(_("text"), blank=True)
+    #: The plain-JSON values the event's title and body are formatted with; None when the
+    #: stored text cannot be written again from it.
+    context = models.JSONField(_("context"), null=True, blank=True)
     #: A path inside the portal (never an external address), e.g. ``/calls/42/``.
     url = models.CharField(_("link"), max_length=500, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
@@ -57,6 +66,22 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    def _localized(self) -> tuple[str, str]:
+        texts = None
+        if self.context is not None:
+            texts = render_event_texts(self.event, self.context)
+        return texts or (self.title, self.body)
+
+    @property
+    def localized_title(self) -> str:
+        """The title in the active language (the stored one when it cannot be rewritten)."""
+        return self._localized()[0]
+
+    @property
+    def localized_body(self) -> str:
+        """The text in the active language (the stored one when it cannot be rewritten)."""
+        return self._localized()[1]
 
 
 class OutboxEmail(DurableJob):

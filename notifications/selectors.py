@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 
 def notifications_for_user(*, user: User) -> QuerySet[Notification]:
-    """The user's inbox, newest first (title and body are stored: no joins needed)."""
+    """The user's inbox, newest first. Title and body are written from the row alone (stored
+    text or context, see ``Notification.localized_title``): no joins, no query per row."""
     return Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
 
 

@@ -25,7 +25,16 @@ from django.utils.translation import gettext as _
 from cluster_portal.tasks import enqueue_on_commit
 
 from .audiences import resolve_audience
-from .events import Category, Event, Frequency, format_text, get_category, get_event
+from .events import (
+    Category,
+    Event,
+    Frequency,
+    format_text,
+    get_category,
+    get_event,
+    render_event_texts,
+    storable_context,
+)
 from .models import Notification, NotificationBroadcast, NotificationPreference, OutboxEmail
 from .selectors import frequencies_for_users, notification_get_for_user
 
@@ -167,6 +176,7 @@ def _write_notifications(
     inactive, duplicate and already-notified people and holds a transaction.
     """
     frequencies = frequencies_for_users(user_ids=[u.pk for u in users], category=category)
+    storable = storable_context(context)
     now = timezone.now()
     created: list[Notification] = []
     emails: list[OutboxEmail] = []
@@ -176,6 +186,9 @@ def _write_notifications(
         with translation.override(language):
             title = format_text(spec.title, ctx)[:255]
             body = format_text(spec.body, ctx)
+            # Kept only if it writes the same text again: then the inbox can show it in the
+            # reader's current language.
+            kept = storable if render_event_texts(spec.code, storable) == (title, body) else None
         created.append(
             Notification(
                 recipient=user,
@@ -184,6 +197,7 @@ def _write_notifications(
                 category=category.code,
                 title=title,
                 body=body,
+                context=kept,
                 url=url,
                 created_at=now,
                 idempotency_key=keys[user.pk],

@@ -246,6 +246,8 @@ LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Lima"
+# Unambiguous dates: "1 Dec 2026" in English, "01/12/2026" in Spanish (cluster_portal/formats).
+FORMAT_MODULE_PATH = ["cluster_portal.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -430,6 +430,28 @@ GOVERNANCE_BODIES = [
      "autoridades."),
 ]  # fmt: skip
 
+# English text written by the secretariat (bilingual fields). The working groups other than water
+# and tailings have only a Spanish description: English pages show it marked lang="es".
+GOVERNANCE_ENGLISH = {
+    "consejo-directivo": (
+        "Board of Directors",
+        "The cluster's highest governing body. It approves the annual plan, the budget and the "
+        "open innovation calls.\n\nIt meets once a month.",
+    ),
+    "comite-innovacion": (
+        "Innovation Committee",
+        "Prioritizes the **operational challenges** reported by mining companies, designs the "
+        "calls and proposes the winning pilot projects to the Board.",
+    ),
+    "mesa-agua-relaves": (
+        "Water and tailings working group",
+        "Water management, recirculation, thickened and filtered tailings, geotechnical "
+        "monitoring.",
+    ),
+    "mesa-proveedores": ("Suppliers and supplier development working group", ""),
+    "mesa-capital-humano": ("Human capital working group", ""),
+}
+
 # body slug → (person email, organization key, role)
 SEATS = {
     "consejo-directivo": [
@@ -542,6 +564,22 @@ def demo_ruc(key: str) -> str:
     return first_ten + str(ruc_check_digit(first_ten))
 
 
+# First names of the demo women: their titles are written in the feminine ("Presidenta");
+# everyone else's in the masculine. Real people choose this on their profile (User.title_form).
+DEMO_WOMEN = frozenset(
+    (
+        "Ana", "Beatriz", "Cecilia", "Claudia", "Dina", "Elena", "Francisca", "Gabriela",
+        "Giovanna", "Julia", "Karina", "Liliana", "Lucía", "Mariela", "Milagros", "Miriam",
+        "Natalia", "Paola", "Patricia", "Rosa", "Silvia", "Sonia", "Verónica", "Yolanda",
+    )
+)  # fmt: skip
+
+
+def _title_form(full_name: str) -> str:
+    first = full_name.split(" ")[0]
+    return User.TitleForm.FEMININE if first in DEMO_WOMEN else User.TitleForm.MASCULINE
+
+
 def _seed_users(stdout: TextIO) -> dict[str, User]:
     users: dict[str, User] = {}
     everyone = [(e, n, staff, lang) for e, n, staff, lang in DEMO_USERS]
@@ -552,6 +590,9 @@ def _seed_users(stdout: TextIO) -> dict[str, User]:
             email=email,
             defaults={"full_name": full_name, "is_staff": is_staff, "language": language},
         )
+        if user.title_form != _title_form(full_name):
+            user.title_form = _title_form(full_name)
+            user.save(update_fields=["title_form"])
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
@@ -670,6 +711,7 @@ def _seed_governance(users: dict[str, User], organizations: dict[str, Organizati
         body.position = position
         body.is_public = is_public
         body.description = description
+        body.name_en, body.description_en = GOVERNANCE_ENGLISH.get(slug, ("", ""))
         body.full_clean()
         body.save()
         for email, key, role in SEATS[slug]:

@@ -39,6 +39,14 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractUser):
     """A person who logs in to the portal. Email is the login."""
 
+    class TitleForm(models.TextChoices):
+        """How a person's titles (seat, coordinator) are written in Spanish. English titles
+        ("Chair", "Coordinator") are the same in every form."""
+
+        NEUTRAL = "neutral", _("Neutral wording (Presidencia, Coordinación)")
+        FEMININE = "feminine", _("Feminine (Presidenta, Coordinadora)")
+        MASCULINE = "masculine", _("Masculine (Presidente, Coordinador)")
+
     username = None  # type: ignore[assignment]
     first_name = None  # type: ignore[assignment]
     last_name = None  # type: ignore[assignment]
@@ -69,6 +77,16 @@ class User(AbstractUser):
     )
     privacy_consent_version = models.CharField(
         _("privacy notice version accepted"), max_length=20, blank=True
+    )
+    title_form = models.CharField(
+        _("how titles are written"),
+        max_length=10,
+        choices=TitleForm.choices,
+        default=TitleForm.NEUTRAL,
+        help_text=_(
+            "How this person's titles on governance bodies are written in Spanish, "
+            "for example Presidenta or Presidente."
+        ),
     )
 
     USERNAME_FIELD = "email"

@@ -161,9 +161,9 @@ def test_bad_filter_values_never_500(staff_client: Client, history, params) -> N
 
 def test_before_and_after_are_shown(staff_client: Client, history) -> None:
     body = staff_client.get(URL, {"action": "update", "actor": "otra@"}).content.decode()
-    assert "<strong>Legal name</strong>" in body
-    assert "<del>Beta Servicios</del>" in body
-    assert "<ins>Beta Servicios Mineros</ins>" in body
+    # One change: a sentence with the field's label, before and after.
+    assert "changed the legal name of <strong>" in body
+    assert "from <del>Beta Servicios</del> to <ins>Beta Servicios Mineros</ins> on " in body
 
 
 # --- pagination and query count ---------------------------------------------------------------
