@@ -147,6 +147,13 @@ class Viewer:
         held = set(self.user.groups.filter(name__in=ROLES).values_list("name", flat=True))
         return tuple(code for code in ROLES if code in held)
 
+    @cached_property
+    def can_use_admin(self) -> bool:
+        """Has at least one Django admin page to use (``staff.permissions.can_use_admin``)."""
+        from cluster_portal.staff.permissions import can_use_admin
+
+        return bool(can_use_admin(self.user))
+
     @property
     def has_staff_role(self) -> bool:
         """Holds at least one staff permission (through a role or directly), or is superuser."""

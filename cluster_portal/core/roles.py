@@ -15,8 +15,14 @@ Who holds which role is changed in the portal (``/staff/roles/``, administrators
 ``cluster_portal.core.services.staff_roles``.
 
 Superusers hold every permission (Django's rule). Administrators hold every permission of this
-catalogue, including managing roles; the Django admin's model permissions are not part of any
-role (it stays the technical team's tool).
+catalogue, including managing roles.
+
+The Django admin (``/admin/``) is where the secretariat keeps the taxonomy, the governance bodies
+and their seats and the partner API clients (README). The model permissions it needs are listed
+per role in :data:`ADMIN_MODEL_PERMISSIONS` and synced with the rest: administrators manage all of
+those, membership officers the taxonomy and the governance bodies and seats, auditors view them
+all (and these three view people and organizations, which the seat forms look up); the other
+roles get no admin page.
 """
 
 from __future__ import annotations
@@ -167,6 +173,37 @@ ROLES: dict[str, StaffRole] = {
 }
 ROLE_CODES: tuple[str, ...] = tuple(ROLES)
 
+# --- Django admin model permissions -------------------------------------------------------------
+
+_MANAGE = ("add", "change", "delete", "view")
+_VIEW = ("view",)
+#: Models the secretariat keeps in the Django admin (``"app_label.model_name"``).
+TAXONOMY_AND_GOVERNANCE_MODELS = ("members.capability", "members.governingbody", "members.seat")
+API_CLIENT_MODELS = ("api.partnerclient",)
+#: Read-only in the admin, but needed: the seat and governance forms pick people and
+#: organizations with autocomplete fields, which Django allows only to those who may view them.
+LOOKUP_MODELS = ("members.user", "members.organization")
+
+
+def _model_permissions(actions: tuple[str, ...], models: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(
+        f"{app_label}.{action}_{model}"
+        for app_label, model in (m.split(".") for m in models)
+        for action in actions
+    )
+
+
+#: Role code → ``"app_label.codename"`` model permissions for the Django admin pages.
+ADMIN_MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
+    ADMINISTRATOR: _model_permissions(_MANAGE, TAXONOMY_AND_GOVERNANCE_MODELS + API_CLIENT_MODELS)
+    | _model_permissions(_VIEW, LOOKUP_MODELS),
+    MEMBERSHIP_OFFICER: _model_permissions(_MANAGE, TAXONOMY_AND_GOVERNANCE_MODELS)
+    | _model_permissions(_VIEW, LOOKUP_MODELS),
+    AUDITOR: _model_permissions(
+        _VIEW, TAXONOMY_AND_GOVERNANCE_MODELS + API_CLIENT_MODELS + LOOKUP_MODELS
+    ),
+}
+
 
 def role_choices() -> list[tuple[str, str | Promise]]:
     """``(code, label)`` in catalogue order, for forms."""
@@ -186,16 +223,20 @@ def sync_staff_roles(
     content_type_model: Any = None,
     using: str = "default",
 ) -> None:
-    """Create the role groups and the permissions, and give each group exactly its permissions.
+    """Create the role groups and the permissions, and give each group exactly its permissions
+    (the catalogue's and its :data:`ADMIN_MODEL_PERMISSIONS`).
 
     Idempotent. The model arguments let a data migration pass its historical models; by default
-    the live ones are used (``post_migrate``).
+    the live ones are used (``post_migrate``), and then the admin models' permissions are created
+    first if their app's ``post_migrate`` has not run yet. A model permission that does not exist
+    (yet) is skipped: the next sync adds it.
     """
     if group_model is None:
         from django.contrib.auth.models import Group, Permission
         from django.contrib.contenttypes.models import ContentType
 
         group_model, permission_model, content_type_model = Group, Permission, ContentType
+        _create_admin_model_permissions(using)
     content_type, _created = content_type_model.objects.using(using).get_or_create(
         app_label=APP_LABEL, model=PERMISSION_MODEL
     )
@@ -208,12 +249,50 @@ def sync_staff_roles(
             permission.name = name
             permission.save(update_fields=["name"])
         permissions[codename] = permission
+    model_permissions = _model_permissions_by_name(permission_model, using)
     for role in ROLES.values():
         group, _created = group_model.objects.using(using).get_or_create(name=role.code)
-        wanted = _sorted_ids(permissions[c] for c in role.permissions)
+        wanted = _sorted_ids(
+            [permissions[c] for c in role.permissions]
+            + [
+                model_permissions[name]
+                for name in ADMIN_MODEL_PERMISSIONS.get(role.code, ())
+                if name in model_permissions
+            ]
+        )
         if _sorted_ids(group.permissions.all()) != wanted:
             group.permissions.set(wanted)
 
 
 def _sorted_ids(objects: Iterable[Any]) -> list[int]:
     return sorted(o.pk for o in objects)
+
+
+def _model_permissions_by_name(permission_model: Any, using: str) -> dict[str, Any]:
+    """The existing permissions named in :data:`ADMIN_MODEL_PERMISSIONS`, by
+    ``"app_label.codename"``."""
+    names = set().union(*ADMIN_MODEL_PERMISSIONS.values())
+    app_labels = {name.split(".")[0] for name in names}
+    codenames = {name.split(".")[1] for name in names}
+    rows = permission_model.objects.using(using).filter(
+        content_type__app_label__in=app_labels, codename__in=codenames
+    )
+    found = {
+        f"{p.content_type.app_label}.{p.codename}": p for p in rows.select_related("content_type")
+    }
+    return {name: p for name, p in found.items() if name in names}
+
+
+def _create_admin_model_permissions(using: str) -> None:
+    """Django creates an app's permissions in that app's ``post_migrate``, which may come after
+    core's: create those of the admin models now (idempotent)."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    names = set().union(*ADMIN_MODEL_PERMISSIONS.values())
+    for app_label in sorted({name.split(".")[0] for name in names}):
+        try:
+            app_config = apps.get_app_config(app_label)
+        except LookupError:
+            continue
+        create_permissions(app_config, verbosity=0, using=using)
