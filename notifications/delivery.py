@@ -54,6 +54,11 @@ def _is_permanent(exc: BaseException) -> bool:
     return isinstance(exc, ValueError)
 
 
+def outbox_message_id_fallback(row: OutboxEmail) -> str:
+    """A stable Message-ID for a row that has none (derived from its primary key)."""
+    return f"<outbox-{row.pk}.cmsp@{settings.SITE_DOMAIN.split(':')[0]}>"
+
+
 def _build_message(row: OutboxEmail) -> EmailMultiAlternatives:
     prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
     message = EmailMultiAlternatives(
@@ -61,7 +66,13 @@ def _build_message(row: OutboxEmail) -> EmailMultiAlternatives:
         body=row.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[row.to_email],
-        headers={**row.headers, "X-CMSP-Event": row.event},
+        # The row's own Message-ID, identical on every attempt (a re-send after a crash is
+        # recognised as the same message).
+        headers={
+            **row.headers,
+            "X-CMSP-Event": row.event,
+            "Message-ID": row.message_id or outbox_message_id_fallback(row),
+        },
     )
     if row.body_html:
         message.attach_alternative(row.body_html, "text/html")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from email.utils import make_msgid
 from typing import ClassVar
 
 from django.conf import settings
@@ -84,6 +85,16 @@ class Notification(models.Model):
         return self._localized()[1]
 
 
+def new_message_id() -> str:
+    """A fresh ``Message-ID`` for an outbox row, on the portal's domain (RFC 5322).
+
+    Generated once, when the row is created, and sent with every attempt: if a worker dies after
+    the SMTP server accepted the message, the re-send carries the same Message-ID and mail
+    systems drop the copy.
+    """
+    return make_msgid(idstring="cmsp", domain=settings.SITE_DOMAIN.split(":")[0])
+
+
 class OutboxEmail(DurableJob):
     """An email that must be sent: written in the same transaction as the change that caused it.
 
@@ -125,6 +136,13 @@ class OutboxEmail(DurableJob):
     #: Absolute link to what the message is about (used by digests).
     url = models.CharField(_("link"), max_length=500, blank=True)
     headers = models.JSONField(_("extra headers"), default=dict, blank=True)
+    message_id = models.CharField(
+        _("Message-ID"),
+        max_length=255,
+        default=new_message_id,
+        editable=False,
+        help_text=_("The same on every attempt, so that mail systems drop a duplicate."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

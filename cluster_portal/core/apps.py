@@ -27,9 +27,18 @@ class CoreConfig(AppConfig):
         # The staff role groups follow the catalogue (core.roles) after every migrate, and
         # after the test runner's flushes, which empty the groups table.
         post_migrate.connect(_sync_staff_roles, sender=self, dispatch_uid="core.sync_staff_roles")
+        # The Sites row follows SITE_NAME/SITE_URL (core.sites), also after a flush that let
+        # contrib.sites recreate example.com.
+        post_migrate.connect(_sync_site, sender=self, dispatch_uid="core.sync_site")
 
 
 def _sync_staff_roles(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
     from .roles import sync_staff_roles
 
     sync_staff_roles(using=using)
+
+
+def _sync_site(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
+    from .sites import sync_site
+
+    sync_site(using=using)

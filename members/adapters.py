@@ -1,0 +1,99 @@
+"""The portal's allauth adapter: account emails in the portal's own voice, links on SITE_URL.
+
+Every account email (confirmation, password reset, unknown account, account already exists, the
+security notices) is rendered from ``templates/account/email/`` and ``templates/mfa/email/``,
+which extend the layout of the portal's notification emails (``notifications/email/base.*``):
+the cluster's name, the person greeted by name, signed by the secretariat. The context each
+template gets is completed here (``recipient``, ``site_url``); links point to ``SITE_URL``
+rather than to whatever Host header the request carried (no reset-link poisoning).
+
+Other parts of the portal extend this same class (ACCOUNT_ADAPTER).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from allauth.account import app_settings as account_settings
+from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import translation
+
+if TYPE_CHECKING:
+    from allauth.account.models import EmailConfirmation
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.http import HttpRequest
+
+
+def site_absolute_url(path: str) -> str:
+    """``SITE_URL`` + a path of the portal."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
+class PortalAccountAdapter(DefaultAccountAdapter):
+    """allauth adapter of the portal (emails here; other account behaviour may join it)."""
+
+    # --- Emails ---------------------------------------------------------------------------
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Render an account email with the portal's context and send it.
+
+        Adds ``recipient`` (the person, when there is an account for the address), ``site_url``
+        and ``LANGUAGE_CODE`` (the language the person is using the portal in), and rebuilds
+        allauth's sign-up and password-reset links on ``SITE_URL``.
+        """
+        ctx = dict(context)
+        recipient = ctx.get("recipient") or ctx.get("user") or self._account_for(email)
+        ctx.update(
+            {
+                "recipient": recipient,
+                "site_url": settings.SITE_URL,
+                "LANGUAGE_CODE": translation.get_language() or settings.LANGUAGE_CODE,
+                "confirmation_days": account_settings.EMAIL_CONFIRMATION_EXPIRE_DAYS,
+                "reset_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+            }
+        )
+        if "signup_url" in ctx:
+            ctx["signup_url"] = site_absolute_url(reverse("account_signup"))
+        if "password_reset_url" in ctx and "key" not in ctx:
+            # The "forgot your password?" page (the reset *key* link is built below).
+            ctx["password_reset_url"] = site_absolute_url(reverse("account_reset_password"))
+        super().send_mail(template_prefix, email, ctx)
+
+    def send_notification_mail(
+        self,
+        template_prefix: str,
+        user: AbstractBaseUser,
+        context: dict[str, Any] | None = None,
+        email: str | None = None,
+    ) -> None:
+        """A security notice (password, email address or authenticator changed) to ``user``.
+
+        The templates also get the person (to greet them) and the links to act if the change
+        was not theirs.
+        """
+        ctx = {
+            "recipient": user,
+            "password_reset_url": site_absolute_url(reverse("account_reset_password")),
+            "security_url": site_absolute_url(reverse("account_email")),
+            **(context or {}),
+        }
+        super().send_notification_mail(template_prefix, user, ctx, email=email)
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        """The reset link on ``SITE_URL`` (never on the request's Host header)."""
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return site_absolute_url(path.replace("UID-KEY", quote(key)))
+
+    def get_email_confirmation_url(
+        self, request: HttpRequest, emailconfirmation: EmailConfirmation
+    ) -> str:
+        """The confirmation link on ``SITE_URL``."""
+        return site_absolute_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
+
+    @staticmethod
+    def _account_for(email: str) -> AbstractBaseUser | None:
+        return get_user_model().objects.filter(email__iexact=email, is_active=True).first()
