@@ -25,7 +25,7 @@ from django.utils import translation
 if TYPE_CHECKING:
     from allauth.account.models import EmailConfirmation
     from django.contrib.auth.base_user import AbstractBaseUser
-    from django.http import HttpRequest
+    from django.http import HttpRequest, HttpResponse
 
 
 def site_absolute_url(path: str) -> str:
@@ -93,6 +93,73 @@ class PortalAccountAdapter(DefaultAccountAdapter):
     ) -> str:
         """The confirmation link on ``SITE_URL``."""
         return site_absolute_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
+
+    # --- Invitations carried through sign-up and login (members.views.team) --------------
+
+    def is_email_verified(self, request: HttpRequest, email: str) -> bool:
+        """An address is already verified at sign-up when it is the one a usable invitation
+        opened in this session was sent to: opening the emailed link proved the person reads
+        that mailbox, so no second confirmation email is sent. A different address (the
+        person changed it) goes through the normal verification."""
+        if super().is_email_verified(request, email):
+            return True
+        from members.selectors.membership import invitation_in_session
+        from members.services.team import InvitationError, invitation_check_link
+
+        invitation = invitation_in_session(session=request.session)
+        if invitation is None or invitation.email.lower() != (email or "").strip().lower():
+            return False
+        try:
+            invitation_check_link(invitation=invitation)
+        except InvitationError:
+            return False
+        return True
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Back to the open invitation when one is carried in the session (when the login page
+        had no ``next``), else the default."""
+        if self._carries_invitation(request):
+            return reverse("members:invitation_pending")
+        return super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        """Back to the open invitation when one is carried in the session, else the default."""
+        if self._carries_invitation(request):
+            return reverse("members:invitation_pending")
+        return super().get_signup_redirect_url(request)
+
+    def post_login(
+        self, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any
+    ) -> HttpResponse:
+        """After sign-up or login (every stage, two-factor included, done): accept the
+        invitation carried in the session and land in the team page, or show the invitation
+        page explaining why it cannot be accepted (see
+        ``members.views.team.accept_carried_invitation``)."""
+        response = super().post_login(request, user, **kwargs)
+        if self._carries_invitation(request):
+            from members.models import User
+            from members.views.team import accept_carried_invitation
+
+            if isinstance(user, User):
+                return accept_carried_invitation(request, user) or response
+        return response
+
+    def logout(self, request: HttpRequest) -> None:
+        """Log out; "Log out and use the invited address" (the invitation page, for someone
+        logged in with another account) keeps the open invitation for the next login."""
+        from members.selectors.membership import INVITATION_SESSION_KEY
+
+        carried = request.session.get(INVITATION_SESSION_KEY)
+        keep = request.POST.get("next") == reverse("members:invitation_pending")
+        super().logout(request)
+        if carried and keep:
+            request.session[INVITATION_SESSION_KEY] = carried
+
+    @staticmethod
+    def _carries_invitation(request: HttpRequest) -> bool:
+        from members.selectors.membership import INVITATION_SESSION_KEY
+
+        return INVITATION_SESSION_KEY in request.session
 
     @staticmethod
     def _account_for(email: str) -> AbstractBaseUser | None:

@@ -8,6 +8,11 @@ Invitations: the link carries ``secrets.token_urlsafe(32)``; only its SHA-256 di
 A link expires after ``settings.MEMBERS_INVITATION_DAYS`` days and works once, and only while
 the organization takes in people (active or applicant). An organization creates at most
 ``settings.MEMBERS_INVITATIONS_PER_DAY`` invitations in 24 hours.
+
+An opened link is carried in the session (``invitation_carry``: the invitation's id and digest,
+never the token) through sign-up or login, so the token leaves the address bar after the first
+request; the invitee may also accept or decline from "My organization" by id, since accepting
+always checks that the invitation was sent to one of the person's verified addresses.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -31,6 +37,7 @@ from notifications.services import notify, notify_email
 
 from .. import permissions
 from ..models import Invitation, JoinRequest, Organization, OrganizationMember, User
+from ..selectors.membership import INVITATION_SESSION_KEY
 
 Role = OrganizationMember.Role
 
@@ -235,13 +242,11 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
     return invitation
 
 
-def invitation_check_usable(*, invitation: Invitation | None, user: User) -> None:
-    """Raise ``InvitationError`` (with a translated message) unless ``user`` may accept.
-
-    Read-only: the accept page asks it before showing the button, and ``invitation_accept``
-    asks it again under a row lock. Besides the link itself, the organization must still take
-    in people (active or applicant): an invitation sent before a suspension does not work.
-    """
+def invitation_check_link(*, invitation: Invitation | None) -> Invitation:
+    """Raise ``InvitationError`` unless the link itself still works, whoever opens it: it
+    exists, was neither withdrawn (or declined) nor used, has not expired, and its organization
+    still takes in people (active or applicant). Read-only; asked before anyone logs in.
+    Returns the invitation."""
     if invitation is None:
         raise InvitationError(
             _("This invitation link is not valid. Check that you copied the whole link."),
@@ -249,7 +254,10 @@ def invitation_check_usable(*, invitation: Invitation | None, user: User) -> Non
         )
     if invitation.revoked_at is not None:
         raise InvitationError(
-            _("This invitation has been withdrawn. Ask the organization's admin for a new one."),
+            _(
+                "This invitation has been withdrawn or declined. If you wish to join, ask the "
+                "organization's admin for a new one."
+            ),
             code="revoked",
         )
     if invitation.accepted_at is not None:
@@ -262,15 +270,42 @@ def invitation_check_usable(*, invitation: Invitation | None, user: User) -> Non
             _("This invitation has expired. Ask the organization's admin to invite you again."),
             code="expired",
         )
-    email = invitation.email.lower()
-    if (user.email or "").lower() != email and not EmailAddress.objects.filter(
-        user=user, email__iexact=email, verified=True
-    ).exists():
+    if not permissions.organization_accepts_people(invitation.organization):
         raise InvitationError(
             _(
-                "This invitation was sent to another email address. Log in with the account "
-                "of that address, or add and verify it in your email settings."
+                "This organization cannot take in new people at the moment (its membership of "
+                "the cluster is not active). Ask its admin or the secretariat."
             ),
+            code="organization_closed",
+        )
+    return invitation
+
+
+def invitation_is_addressed_to(*, invitation: Invitation, user: User) -> bool:
+    """Whether the invitation was sent to ``user``'s account address or one of their verified
+    addresses (an unverified address proves nothing)."""
+    email = invitation.email.lower()
+    return (user.email or "").lower() == email or (
+        EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+    )
+
+
+def invitation_check_usable(*, invitation: Invitation | None, user: User) -> Invitation:
+    """Raise ``InvitationError`` (with a translated message) unless ``user`` may accept.
+
+    Read-only: the accept page asks it before showing the button, and ``invitation_accept``
+    asks it again under a row lock. The link must work (:func:`invitation_check_link`), be
+    addressed to ``user`` and ``user`` must not be in the organization yet.
+    """
+    invitation = invitation_check_link(invitation=invitation)
+    if not invitation_is_addressed_to(invitation=invitation, user=user):
+        raise InvitationError(
+            _(
+                "This invitation was sent to %(email)s, but you are logged in with another "
+                "address. Log out and log in with the account of %(email)s (or create it), or "
+                "add and verify that address in your email settings."
+            )
+            % {"email": invitation.email},
             code="wrong_email",
         )
     if OrganizationMember.objects.filter(
@@ -280,14 +315,7 @@ def invitation_check_usable(*, invitation: Invitation | None, user: User) -> Non
             _("You already belong to this organization."),
             code="already_member",
         )
-    if not permissions.organization_accepts_people(invitation.organization):
-        raise InvitationError(
-            _(
-                "This organization cannot take in new people at the moment (its membership of "
-                "the cluster is not active). Ask its admin or the secretariat."
-            ),
-            code="organization_closed",
-        )
+    return invitation
 
 
 def invitation_find(token: str) -> Invitation | None:
@@ -302,26 +330,31 @@ def invitation_find(token: str) -> Invitation | None:
 
 
 @transaction.atomic
-def invitation_accept(*, actor: User, token: str) -> OrganizationMember:
+def invitation_accept(
+    *, actor: User, token: str | None = None, invitation: Invitation | None = None
+) -> OrganizationMember:
     """The invited person joins the organization with the invited role.
 
-    Preconditions (checked under a row lock): the token matches an invitation that is neither
-    revoked, used nor expired; it was sent to one of ``actor``'s verified addresses; ``actor``
-    is not in the organization yet; the organization takes in people (active or applicant).
+    The invitation is named by the link's ``token`` or, once the link was opened (carried in
+    the session) or from the person's own list, by ``invitation`` itself.
+    Preconditions (checked under a row lock): the invitation is neither revoked, used nor
+    expired; it was sent to one of ``actor``'s verified addresses; ``actor`` is not in the
+    organization yet; the organization takes in people (active or applicant).
     A pending join request of ``actor`` for the organization is closed as approved. Notifies
     the person who invited.
     """
-    found = invitation_find(token)
+    found = invitation_find(token or "") if invitation is None else invitation
     if found is not None:
         _lock_team(found.organization_id)
-    invitation = (
-        Invitation.objects.select_for_update().select_related("organization").get(pk=found.pk)
+    locked = (
+        Invitation.objects.select_for_update()
+        .select_related("organization", "invited_by")
+        .filter(pk=found.pk)
+        .first()
         if found
         else None
     )
-    invitation_check_usable(invitation=invitation, user=actor)
-    if invitation is None:  # pragma: no cover - check_usable raised already
-        raise InvitationError("invalid", code="invalid")
+    invitation = invitation_check_usable(invitation=locked, user=actor)
     now = timezone.now()
     member = OrganizationMember(
         organization=invitation.organization, user=actor, role=invitation.role, joined_at=now
@@ -349,6 +382,60 @@ def invitation_accept(*, actor: User, token: str) -> OrganizationMember:
             url=reverse("members:team", kwargs={"organization_id": invitation.organization_id}),
         )
     return member
+
+
+@transaction.atomic
+def invitation_decline(*, actor: User, invitation: Invitation) -> Invitation:
+    """The invited person says no: the link stops working (recorded as withdrawn, with an
+    ``invitation.decline`` audit entry saying who).
+
+    Preconditions (under a row lock): the invitation was sent to one of ``actor``'s verified
+    addresses and is neither accepted nor withdrawn. An expired invitation may be declined too
+    (it simply leaves the person's list).
+    """
+    locked = (
+        Invitation.objects.select_for_update()
+        .select_related("organization")
+        .filter(pk=invitation.pk)
+        .first()
+    )
+    if locked is None or not invitation_is_addressed_to(invitation=locked, user=actor):
+        raise InvitationError(
+            _("This invitation was not sent to any of your verified addresses."),
+            code="wrong_email",
+        )
+    if locked.accepted_at is not None:
+        raise InvitationError(_("This invitation has already been accepted."), code="used")
+    if locked.revoked_at is not None:
+        raise InvitationError(
+            _("This invitation has already been withdrawn or declined."), code="revoked"
+        )
+    locked.revoked_at = timezone.now()
+    locked.save(update_fields=["revoked_at"])
+    audit_decision(actor=actor, action="invitation.decline", target=locked)
+    return locked
+
+
+# --- The invitation carried through sign-up or login -------------------------------------------
+
+
+def invitation_carry(*, session: SessionBase, invitation: Invitation) -> None:
+    """Remember an opened invitation link in ``session`` so it survives sign-up or login.
+
+    Stores the invitation's id and token digest (never the token): the portal then sends the
+    person to a page without the token in its address, pre-fills and trusts the invited
+    address at sign-up and accepts after login (``members.adapters``). Only a link that works
+    (:func:`invitation_check_link`) should be carried.
+    """
+    data = {"id": invitation.pk, "digest": invitation.token_digest}
+    if session.get(INVITATION_SESSION_KEY) != data:
+        session[INVITATION_SESSION_KEY] = data
+
+
+def invitation_forget(*, session: SessionBase) -> None:
+    """Drop the carried invitation (accepted, declined, dismissed or no longer usable)."""
+    if INVITATION_SESSION_KEY in session:
+        del session[INVITATION_SESSION_KEY]
 
 
 # --- Roles, removal, leaving -------------------------------------------------------------------

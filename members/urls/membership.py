@@ -67,6 +67,19 @@ urlpatterns = [
         {"decision": "reject"},
         name="join_request_reject",
     ),
-    # The link in an invitation email.
+    # The link in an invitation email, then the invitation it opened (carried in the session).
+    path("invitation/", team.invitation_pending, name="invitation_pending"),
+    path(
+        "invitations/<int:invitation_id>/accept/",
+        team.invitation_respond,
+        {"decision": "accept"},
+        name="invitation_accept_mine",
+    ),
+    path(
+        "invitations/<int:invitation_id>/decline/",
+        team.invitation_respond,
+        {"decision": "decline"},
+        name="invitation_decline_mine",
+    ),
     path("invitations/<str:token>/", team.invitation_accept, name="invitation_accept"),
 ]

@@ -41,6 +41,7 @@ def apply(request: AuthenticatedRequest) -> HttpResponse:
     """Start page: register a new organization, or ask to join an existing one."""
     context = {
         "memberships": selectors.memberships_of_user(user=request.user),
+        "pending_invitations": list(selectors.invitations_pending_for_user(user=request.user)),
         **selectors.applications_and_requests_of_user(user=request.user),
     }
     return render(request, "members/membership/apply.html", context)

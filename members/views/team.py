@@ -7,23 +7,26 @@ role again.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cluster_portal.core.forms import add_service_error, error_text
 
 from ..forms.membership import ApplicationResponseForm, MotivationForm
 from ..forms.team import InvitationForm, RoleForm
-from ..models import Organization, OrganizationMember
+from ..models import Invitation, Organization, OrganizationMember, User
 from ..selectors import membership as selectors
 from ..selectors.membership import TeamAccess
 from ..services import membership as membership_services
@@ -47,6 +50,7 @@ INVITATION_ERROR_STATUS = {
     "wrong_email": 403,
     "already_member": 409,
     "organization_closed": 403,
+    "missing": 404,
 }
 
 #: The organization last opened on the team page, to come back to from "My organization".
@@ -71,13 +75,35 @@ def my_organization(request: AuthenticatedRequest) -> HttpResponse:
     without an organization, to the page where they apply or ask to join."""
     memberships = list(selectors.memberships_of_user(user=request.user))
     if not memberships:
-        messages.info(
-            request,
-            _(
-                "You do not belong to an organization yet. Apply for membership for your "
-                "organization, or ask to join one that is already registered."
-            ),
-        )
+        invited = list(selectors.invitations_pending_for_user(user=request.user))
+        if invited:
+            messages.info(
+                request,
+                ngettext(
+                    "You do not belong to an organization yet, but you have been invited to "
+                    "one: accept or decline the invitation below.",
+                    "You do not belong to an organization yet, but you have been invited to "
+                    "%(count)d: accept or decline the invitations below.",
+                    len(invited),
+                )
+                % {"count": len(invited)},
+            )
+        elif selectors.join_requests_pending_of_user(user=request.user).exists():
+            messages.info(
+                request,
+                _(
+                    "You do not belong to an organization yet: your request to join is "
+                    "waiting for the organization's admins."
+                ),
+            )
+        else:
+            messages.info(
+                request,
+                _(
+                    "You do not belong to an organization yet. Apply for membership for your "
+                    "organization, or ask to join one that is already registered."
+                ),
+            )
         return redirect("members:membership_apply")
     ids = [m.organization_id for m in memberships]
     current = request.session.get(CURRENT_ORGANIZATION_SESSION_KEY)
@@ -111,6 +137,17 @@ def _render_team(
         "join_requests": (
             list(selectors.team_pending_join_requests(organization=organization))
             if show_admin_lists
+            else []
+        ),
+        # The person's own open invitations (to other organizations) and join requests.
+        "pending_invitations": (
+            list(selectors.invitations_pending_for_user(user=request.user))
+            if access.membership
+            else []
+        ),
+        "pending_join_requests": (
+            list(selectors.join_requests_pending_of_user(user=request.user))
+            if access.membership
             else []
         ),
         "invitation_form": invitation_form or InvitationForm(),
@@ -288,31 +325,184 @@ def join_request_decide(
     return _team_redirect(organization_id)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def invitation_accept(request: AuthenticatedRequest, token: str) -> HttpResponse:
-    """Open an invitation link: see what it is for, then accept it.
+def _invitation_error(
+    request: HttpRequest, error: services.InvitationError, invitation: Invitation | None
+) -> HttpResponse:
+    """The page that says why an invitation cannot be used (nothing changed)."""
+    return render(
+        request,
+        "members/team/invitation_invalid.html",
+        {"error": error_text(error), "code": error.code, "invitation": invitation},
+        status=INVITATION_ERROR_STATUS.get(error.code or "", 400),
+    )
 
-    Any problem (unknown, revoked, used or expired link, another person's address, already in
-    the organization) shows a page that says so; nothing changes.
+
+def _welcome(request: HttpRequest, member: OrganizationMember, invitation: Invitation) -> None:
+    """Say what the person accepted: which organization, with which role, invited by whom."""
+    organization = member.organization
+    request.session[CURRENT_ORGANIZATION_SESSION_KEY] = organization.pk
+    if invitation.invited_by is not None:
+        text = _(
+            "Welcome to %(organization)s! You have accepted the invitation of %(inviter)s and "
+            "joined the organization as %(role)s."
+        )
+    else:
+        text = _(
+            "Welcome to %(organization)s! You have accepted the invitation and joined the "
+            "organization as %(role)s."
+        )
+    messages.success(
+        request,
+        text
+        % {
+            "organization": organization.display_name,
+            "inviter": invitation.invited_by,
+            "role": member.get_role_display().lower(),
+        },
+    )
+
+
+def accept_carried_invitation(request: HttpRequest, user: User) -> HttpResponse | None:
+    """Right after sign-up or login: accept the invitation carried in the session.
+
+    The person opened the link, read who invites them where, and chose to create an account
+    or log in *to join* (the page and the sign-up/login banner say so), so asking a second
+    time would only add a click; the welcome message on the team page says what they
+    accepted, and "Leave" is there. Returns the team page on success; the invitation page
+    (which explains, e.g. another address) when it cannot be accepted; None without one.
     """
-    invitation = services.invitation_find(token)
+    invitation = selectors.invitation_in_session(session=request.session)
+    if invitation is None:
+        return None
     try:
-        services.invitation_check_usable(invitation=invitation, user=request.user)
+        member = services.invitation_accept(actor=user, invitation=invitation)
+    except services.InvitationError:
+        return redirect("members:invitation_pending")
+    services.invitation_forget(session=request.session)
+    _welcome(request, member, invitation)
+    return _team_redirect(member.organization_id)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the invitation email.
+
+    GET: a link that works is carried in the session and the person is sent on to
+    :func:`invitation_pending` (the token leaves the address bar, the history and any Referer
+    after this first request); a link that does not work (unknown, withdrawn, used, expired, an
+    organization that takes in nobody) shows a page that says so, to anyone.
+    POST (logged in): accept directly, as before the session carried invitations.
+    """
+    found = services.invitation_find(token)
+    try:
+        invitation = services.invitation_check_link(invitation=found)
         if request.method == "POST":
-            member = services.invitation_accept(actor=request.user, token=token)
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            user = cast(User, request.user)
+            member = services.invitation_accept(actor=user, token=token)
     except services.InvitationError as error:
+        return _invitation_error(request, error, found)
+    if request.method == "POST":
+        services.invitation_forget(session=request.session)
+        _welcome(request, member, invitation)
+        return _team_redirect(member.organization_id)
+    services.invitation_carry(session=request.session, invitation=invitation)
+    return redirect("members:invitation_pending")
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_pending(request: HttpRequest) -> HttpResponse:
+    """The invitation opened in this browser (carried in the session), without the token.
+
+    Visitors see who invites them to which organization, with two choices: create an account
+    (the invited address pre-filled and trusted) or log in; either brings them back accepted.
+    Logged-in people see the same with "Accept" and "Decline" (POST ``action``), or why they
+    cannot accept it (another address, already in the organization). "Not now" forgets it.
+    """
+    invitation = selectors.invitation_in_session(session=request.session)
+    action = request.POST.get("action", "")
+    if request.method == "POST" and action == "dismiss":
+        services.invitation_forget(session=request.session)
+        return redirect("home")
+    if invitation is None:
         return render(
             request,
             "members/team/invitation_invalid.html",
-            {"error": error_text(error), "code": error.code, "invitation": invitation},
-            status=INVITATION_ERROR_STATUS.get(error.code or "", 400),
+            {
+                "error": _(
+                    "No invitation is open in this browser. Open the link in the invitation "
+                    "email again."
+                ),
+                "code": "missing",
+                "invitation": None,
+            },
+            status=404,
         )
-    if request.method == "POST":
-        request.session[CURRENT_ORGANIZATION_SESSION_KEY] = member.organization_id
-        messages.success(
-            request,
-            _("Welcome to %(organization)s!") % {"organization": member.organization.display_name},
-        )
+    user = cast(User, request.user) if request.user.is_authenticated else None
+    try:
+        if user is None:
+            services.invitation_check_link(invitation=invitation)
+        elif action == "decline":
+            services.invitation_decline(actor=user, invitation=invitation)
+            services.invitation_forget(session=request.session)
+            messages.success(
+                request,
+                _("You have declined the invitation to join %(organization)s.")
+                % {"organization": invitation.organization.display_name},
+            )
+            return redirect("members:my_organization")
+        elif request.method == "POST":
+            member = services.invitation_accept(actor=user, invitation=invitation)
+            services.invitation_forget(session=request.session)
+            _welcome(request, member, invitation)
+            return _team_redirect(member.organization_id)
+        else:
+            services.invitation_check_usable(invitation=invitation, user=user)
+    except services.InvitationError as error:
+        if error.code != "wrong_email":
+            # Another account may still use it (log out, log in as the invitee); anything else
+            # will not work in this browser any more.
+            services.invitation_forget(session=request.session)
+        return _invitation_error(request, error, invitation)
+    if request.method == "POST":  # a visitor posting: nothing to do but log in first
+        return redirect_to_login(reverse("members:invitation_pending"))
+    pending_url = reverse("members:invitation_pending")
+    context = {
+        "invitation": invitation,
+        "signup_url": (
+            f"{reverse('account_signup')}?"
+            f"{urlencode({'email': invitation.email, 'next': pending_url})}"
+        ),
+        "login_url": f"{reverse('account_login')}?{urlencode({'next': pending_url})}",
+    }
+    return render(request, "members/team/invitation_accept.html", context)
+
+
+@login_required
+@require_POST
+def invitation_respond(
+    request: AuthenticatedRequest, invitation_id: int, decision: str
+) -> HttpResponse:
+    """Accept or decline an invitation from "My organization" (sent to one of the person's
+    verified addresses; anybody else's is a 404)."""
+    invitation = selectors.invitation_get_for_invitee(
+        user=request.user, invitation_id=invitation_id
+    )
+    try:
+        if decision == "accept":
+            member = services.invitation_accept(actor=request.user, invitation=invitation)
+        else:
+            services.invitation_decline(actor=request.user, invitation=invitation)
+    except services.InvitationError as error:
+        messages.error(request, error_text(error))
+        return redirect("members:my_organization")
+    if decision == "accept":
+        _welcome(request, member, invitation)
         return _team_redirect(member.organization_id)
-    return render(request, "members/team/invitation_accept.html", {"invitation": invitation})
+    messages.success(
+        request,
+        _("You have declined the invitation to join %(organization)s.")
+        % {"organization": invitation.organization.display_name},
+    )
+    return redirect("members:my_organization")

@@ -104,6 +104,8 @@ class Case:
     url: Callable[[World], str]
     expected: dict[str, int]
     data: Callable[[World], dict[str, Any]] = lambda w: {}
+    #: Visitors are sent to the login page (pages meant for visitors too say False).
+    visitor_login: bool = True
 
 
 def team_url(name: str, **extra: Any) -> Callable[[World], str]:
@@ -200,11 +202,33 @@ CASES = [
         {"visitor": 302, "other": 404, "member": 404, "admin": 404, "staff": 404},
     ),
     Case(
+        # The emailed link only carries the invitation in the session and goes on to the
+        # invitation page, for anyone; that page checks the person (another address: 403,
+        # tests/members/test_invitations.py), as does POST on the link (below).
         "invitation_accept",
         "get",
         lambda w: reverse("members:invitation_accept", kwargs={"token": w.invitation.token}),
-        # Sent to another address than any of these people's.
-        {"visitor": 302, "other": 403, "member": 403, "admin": 403, "staff": 403},
+        {"visitor": 302, "other": 302, "member": 302, "admin": 302, "staff": 302},
+        visitor_login=False,
+    ),
+    Case(
+        # The invitation opened in this browser: none here (tests/members/test_invitations.py
+        # covers it carried through sign-up and login).
+        "invitation_pending",
+        "get",
+        lambda w: reverse("members:invitation_pending"),
+        {"visitor": 404, "other": 404, "member": 404, "admin": 404, "staff": 404},
+        visitor_login=False,
+    ),
+    *(
+        Case(
+            name,
+            "post",
+            lambda w, name=name: reverse(f"members:{name}", args=[w.invitation.pk]),
+            # Only the invitee answers; to everybody else it does not exist.
+            {"visitor": 302, "other": 404, "member": 404, "admin": 404, "staff": 404},
+        )
+        for name in ("invitation_accept_mine", "invitation_decline_mine")
     ),
     Case(
         "staff_application_list",
@@ -306,7 +330,7 @@ def test_permission_matrix(world: World, case: Case, role: str) -> None:
     response = getattr(client, case.method)(case.url(world), case.data(world))
     expected = case.expected[role]
     assert response.status_code == expected, (case.name, role, response.status_code)
-    if role == "visitor":
+    if role == "visitor" and case.visitor_login:
         assert response["Location"].startswith("/accounts/login/?next=")
     if expected in (403, 404) or role == "visitor":
         assert snapshot() == before, "a refused request changed something"
