@@ -16,6 +16,7 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from cluster_portal.core.peru import SOUTHERN_REGIONS, Region
 
@@ -151,8 +152,9 @@ class OrganizationFilter(django_filters.FilterSet):
 MAX_ID = 2**63 - 1
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.NumberFilter):
-    """A database id: a positive whole number."""
+    """A database id: a positive whole number (documented so, since it refuses others)."""
 
     field_class = forms.IntegerField
 

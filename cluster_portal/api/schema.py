@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from drf_spectacular.contrib.django_oauth_toolkit import DjangoOAuthToolkitScheme
+from drf_spectacular.openapi import AutoSchema
 
 from .permissions import required_scopes_for
 
@@ -63,6 +64,9 @@ def add_error_responses(
                 codes.append("404")
             if method in ("post", "put", "patch"):
                 codes.append("400")
+            if method == "get" and "{" not in path:
+                # Lists: an invalid filter value is a 400, a page past the end a 404.
+                codes += ["400", "404"]
             responses = operation.setdefault("responses", {})
             for code in codes:
                 response: dict[str, Any] = {
@@ -77,4 +81,47 @@ def add_error_responses(
                         }
                     }
                 responses.setdefault(code, response)
+    _optional_in_responses(result)
     return result
+
+
+#: Component name → fields that some callers do not get (member-only data): documented, but
+#: not ``required`` (drf-spectacular marks every read-only field of a response required).
+OPTIONAL_RESPONSE_FIELDS: dict[str, frozenset[str]] = {}
+
+
+def optional_in_schema(*fields: str) -> Any:
+    """Class decorator for a serializer whose ``fields`` are left out for some callers."""
+
+    def register(serializer_class: type) -> type:
+        name = serializer_class.__name__.removesuffix("Serializer")
+        OPTIONAL_RESPONSE_FIELDS[name] = frozenset(fields)
+        return serializer_class
+
+    return register
+
+
+def _optional_in_responses(result: dict[str, Any]) -> None:
+    schemas = result.get("components", {}).get("schemas", {})
+    for name, fields in OPTIONAL_RESPONSE_FIELDS.items():
+        component = schemas.get(name)
+        if not component or "required" not in component:
+            continue
+        component["required"] = [f for f in component["required"] if f not in fields]
+        if not component["required"]:
+            del component["required"]
+
+
+class PortalAutoSchema(AutoSchema):
+    """Adds ``{}`` (no credentials) to the security of reads open to anonymous callers: views
+    whose permission class sets ``allows_anonymous_reads``."""
+
+    def get_auth(self) -> list[dict[str, list[str]]]:
+        auth: list[dict[str, list[str]]] = super().get_auth()
+        anonymous_reads = any(
+            getattr(permission, "allows_anonymous_reads", False)
+            for permission in getattr(self.view, "permission_classes", ())
+        )
+        if self.method.upper() in ("GET", "HEAD") and anonymous_reads and {} not in auth:
+            auth.append({})
+        return auth

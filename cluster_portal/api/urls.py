@@ -26,6 +26,7 @@ urlpatterns = [
     path("schema/", schema_view, name="schema"),
     path("docs/", swagger_view, name="docs"),
     path("redoc/", redoc_view, name="redoc"),
-    # Anything else under /api/ is a JSON 404 in the API's error shape.
-    re_path(r"^.*$", api_not_found),
+    # Anything else under /api/ is a JSON 404 in the API's error shape (newlines included:
+    # "." would not match them, and such a path got the HTML 404 page).
+    re_path(r"^[\s\S]*$", api_not_found),
 ]

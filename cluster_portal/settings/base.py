@@ -381,7 +381,7 @@ REST_FRAMEWORK = {
     # Proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR only).
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "EXCEPTION_HANDLER": "cluster_portal.api.exceptions.api_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "cluster_portal.api.schema.PortalAutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {

@@ -62,6 +62,9 @@ class DirectoryReadPermission(ScopedAPIPermission):
     expired token is still refused with 401 by the authentication layer.
     """
 
+    #: Documented in the schema: these reads need no credentials (``PortalAutoSchema``).
+    allows_anonymous_reads = True
+
     def has_permission(self, request: Any, view: Any) -> bool:
         if request.method not in SAFE_METHODS:
             return super().has_permission(request, view)

@@ -16,6 +16,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import SkipField
 
+from cluster_portal.api.schema import optional_in_schema
+
 from ..models import Capability, GoverningBody, Organization, OrganizationMember, Seat
 from ..permissions import organization_details_visible_to, organization_visible_to
 from ..selectors.organizations import MEMBER_FIELDS, organization_logo
@@ -76,6 +78,7 @@ _URL_STAND_INS: dict[type, Any] = {
 }
 
 
+@optional_in_schema(*MEMBER_FIELDS, "is_public", "membership_status")
 class OrganizationSerializer(serializers.ModelSerializer):
     """An organization as the caller may see it; member-only fields are left out otherwise.
 
