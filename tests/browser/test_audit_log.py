@@ -38,8 +38,12 @@ def column(page, index: int) -> list[str]:
 
 def test_staff_filters_the_audit_log_by_actor_and_record_type(page) -> None:
     staff = UserFactory(email="secretaria@clusterminero.pe", totp=True, roles=["auditor"])
-    alicia = UserFactory(email="alicia@clusterminero.pe", is_staff=True)
-    beto = UserFactory(email="beto@andestech.pe")
+    alicia = UserFactory(
+        email="alicia@clusterminero.pe", full_name="Alicia Ramos Tito", is_staff=True
+    )
+    beto = UserFactory(email="beto@andestech.pe", full_name="Beto Condori Huanca")
+    # Who did it: the person's name, with the address for the staff reading the log.
+    beto_shown = "Beto Condori Huanca (beto@andestech.pe)"
     with set_actor(alicia):
         OrganizationFactory(legal_name="Alfa Minera S.A.", trade_name="Alfa Minera")
         CapabilityFactory(dimension="service_area", slug="drones", name_en="Drone surveys")
@@ -68,7 +72,7 @@ def test_staff_filters_the_audit_log_by_actor_and_record_type(page) -> None:
     click_and_wait(page, filters.get_by_role("button", name="Filter"))
     expect(page.get_by_test_id("audit-row")).to_have_count(3)
     assert entries_count(page) == 3
-    assert set(column(page, 1)) == {"beto@andestech.pe"}
+    assert set(column(page, 1)) == {beto_shown}
     records = " ".join(column(page, 3))
     assert "Beta Servicios" in records
     assert "Alfa Minera" not in records
@@ -78,7 +82,7 @@ def test_staff_filters_the_audit_log_by_actor_and_record_type(page) -> None:
     filters.get_by_label("Record type").select_option(label="Capability")
     click_and_wait(page, filters.get_by_role("button", name="Filter"))
     expect(page.get_by_test_id("audit-row")).to_have_count(1)
-    assert column(page, 1) == ["beto@andestech.pe"]
+    assert column(page, 1) == [beto_shown]
     assert column(page, 3)[0].startswith("Capability")
     # The filters stay filled in.
     expect(page.get_by_test_id("audit-filters").get_by_label("Actor email")).to_have_value("beto@")
@@ -94,5 +98,5 @@ def test_staff_filters_the_audit_log_by_actor_and_record_type(page) -> None:
     assert expected >= 3
     expect(page.get_by_test_id("audit-row")).to_have_count(expected)
     assert all(record.startswith("Organization") for record in column(page, 3))
-    assert {"alicia@clusterminero.pe", "beto@andestech.pe"} <= set(column(page, 1))
+    assert {"Alicia Ramos Tito (alicia@clusterminero.pe)", beto_shown} <= set(column(page, 1))
     assert console_errors == []
