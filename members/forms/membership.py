@@ -18,6 +18,7 @@ from ..models import Organization
 from ..selectors.membership import organizations_joinable
 from ..services.membership import APPLICATION_ORGANIZATION_FIELDS
 from ..validators import RUC_ASCII_DIGITS, compact_ruc
+from .organizations import WebsiteField, with_empty_label
 
 MOTIVATION_MAX = 3000
 MESSAGE_MAX = 3000
@@ -40,11 +41,8 @@ class OrganizationApplicationForm(forms.ModelForm):
         help_text=_("The 11-digit taxpayer number (RUC) registered at SUNAT."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    website = forms.URLField(
-        label=capfirst(Organization._meta.get_field("website").verbose_name),
-        required=False,
-        assume_scheme="https",
-        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    website = WebsiteField(
+        label=capfirst(Organization._meta.get_field("website").verbose_name), required=False
     )
     motivation = forms.CharField(
         label=_("Why does your organization want to join the cluster?"),
@@ -67,6 +65,11 @@ class OrganizationApplicationForm(forms.ModelForm):
         self.fields["government_level"].required = False
         # Southern regions first, like the profile form and the directory filters.
         cast(forms.ChoiceField, self.fields["region"]).choices = region_choices()
+        # No silent default: the kind and the region are chosen, from an explicit first option.
+        with_empty_label(self.fields["kind"], _("Select the kind…"))
+        with_empty_label(self.fields["region"], _("Select the region…"))
+        if not self.is_bound:
+            self.initial["region"] = (kwargs.get("initial") or {}).get("region", "")
 
     def clean_ruc(self) -> str:
         return "".join(ch for ch in self.cleaned_data.get("ruc", "") if ch not in " -.")

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import Q
@@ -17,11 +17,42 @@ from ..models import Capability, Organization
 from ..selectors.organizations import organization_logo, reference_client_choices
 from ..services.organizations import LOGO_MAX_BYTES
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 CAPABILITY_FIELDS = {
     "value_chain": Capability.Dimension.VALUE_CHAIN,
     "service_areas": Capability.Dimension.SERVICE_AREA,
     "commodities": Capability.Dimension.COMMODITY,
 }
+
+
+class WebsiteField(forms.URLField):
+    """A website address that may be typed without its scheme ("www.metalsur.pe").
+
+    Rendered as ``type="text" inputmode="url"`` (not ``type="url"``) so the browser does not
+    refuse a bare domain before the server sees it; ``https://`` is prepended when the scheme is
+    missing and Django's ``URLValidator`` still checks the result on the server.
+    """
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("assume_scheme", "https")
+        kwargs.setdefault("max_length", 200)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "url", "autocomplete": "url", "spellcheck": "false"})
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "placeholder": "www.example.pe"}
+
+
+def with_empty_label(field: forms.Field, label: StrOrPromise) -> None:
+    """Give a required select an explicit, translated first option ("Select the kind…")
+    instead of Django's "---------", and no preselected value: the person must choose."""
+    choice_field = cast(forms.ChoiceField, field)
+    choices: list[Any] = [c for c in cast(list[Any], choice_field.choices) if c[0] != ""]
+    choice_field.choices = [("", label), *choices]
 
 
 class CapabilityChoiceField(forms.ModelMultipleChoiceField):
@@ -63,9 +94,7 @@ class OrganizationForm(forms.ModelForm):
         help_text=_("PNG, JPEG or WebP, at most 2 MB."),
     )
     remove_logo = forms.BooleanField(required=False, label=_("Remove the current logo"))
-    website = forms.URLField(
-        required=False, max_length=200, assume_scheme="https", label=_("Website")
-    )
+    website = WebsiteField(required=False, label=_("Website"))
 
     class Meta:
         model = Organization
@@ -88,7 +117,9 @@ class OrganizationForm(forms.ModelForm):
         )
         widgets = {
             "description": forms.Textarea(attrs={"rows": 8}),
-            "reference_clients": forms.SelectMultiple(attrs={"size": 8}),
+            # A checkbox list (filtered by a search box in organization-form.js) instead of a
+            # long multi-select that needs Ctrl+click.
+            "reference_clients": forms.CheckboxSelectMultiple,
         }
         help_texts = {
             "is_public": _(
@@ -118,7 +149,15 @@ class OrganizationForm(forms.ModelForm):
         # Only organizations the editor may see (and those already named) can be chosen.
         clients.queryset = reference_client_choices(user=user, organization=self.instance)
         self.fields["reference_clients"].required = False
+        # The list can be long: templates/includes/form_field.html adds a filter box to it.
+        clients.filterable = True  # type: ignore[attr-defined]
         cast(forms.ChoiceField, self.fields["region"]).choices = region_choices()
+        with_empty_label(self.fields["kind"], _("Select the kind…"))
+        if not self.instance.pk:
+            # A new organization: no silently preselected region (the model's default).
+            with_empty_label(self.fields["region"], _("Select the region…"))
+            if not self.is_bound:
+                self.initial["region"] = (kwargs.get("initial") or {}).get("region", "")
         self.fields["mining_scale"].widget.attrs["data-kind-field"] = "mining"
         self.fields["government_level"].widget.attrs["data-kind-field"] = "government"
         self.fields["ruc"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})

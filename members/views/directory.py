@@ -36,6 +36,10 @@ def directory(request: HttpRequest) -> HttpResponse:
         "page_obj": page,
         "organizations": page.object_list,
         "is_member_view": audience >= Audience.MEMBER,
+        # Shown on the folded filters' toggle on small screens (the search box stays visible).
+        "active_filters": sum(
+            1 for name in filterset.form.fields if name != "q" and request.GET.get(name)
+        ),
     }
     htmx = getattr(request, "htmx", None)
     if htmx and not htmx.history_restore_request:

@@ -54,7 +54,7 @@ def directory_data(db) -> dict[str, object]:
 
 
 def _card_names(page) -> set[str]:
-    return set(page.locator("[data-testid=organization-card] h2 a").all_inner_texts())
+    return set(page.locator("[data-testid=organization-card] h3 a").all_inner_texts())
 
 
 def test_visitor_filters_by_region_and_commodity_then_opens_profile(page, directory_data) -> None:

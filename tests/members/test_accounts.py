@@ -139,7 +139,7 @@ def test_wrong_password_shows_a_form_error(client_en: Client, user: User) -> Non
     response = password_login(client_en, user.email, "wrong-password-123")
     assert response.status_code == 200
     body = response.content.decode()
-    assert 'class="alert alert-danger"' in body
+    assert "data-error-summary" in body
     assert "The email address and/or password you specified are not correct." in body
     assert not is_logged_in(client_en)
 

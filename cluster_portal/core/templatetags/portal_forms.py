@@ -61,6 +61,15 @@ def is_choice_group(field: BoundField) -> bool:
     return isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
 
 
+@register.filter
+def error_anchor(field: BoundField) -> str:
+    """The id an error summary links to: the input itself, or the first checkbox or radio
+    button of a choice list (whose ``<label for>`` Django leaves empty)."""
+    if is_choice_group(field) or isinstance(field.field.widget, forms.MultiWidget):
+        return f"{field.auto_id}_0"
+    return field.id_for_label or field.auto_id
+
+
 @register.simple_tag
 def button_class(tags: Iterable[str] | None) -> str:
     """Bootstrap classes for a button from allauth's element tags.
