@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from cluster_portal.api.health import healthz
 from cluster_portal.core import views as core_views
+from cluster_portal.dashboard import views as dashboard_views
 from cluster_portal.staff import views as staff_views
 from members.views import accounts as members_account_views
 
@@ -16,6 +17,10 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("contact/", core_views.contact, name="contact"),
+    path("privacy/", core_views.privacy, name="privacy"),
+    path("terms/", core_views.terms, name="terms"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/profile/", members_account_views.profile, name="account_profile"),
     path("accounts/", include("allauth.urls")),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core import signing
@@ -15,6 +15,7 @@ from .permissions import can_view_notification
 
 if TYPE_CHECKING:
     from members.models import User
+    from members.viewer import Viewer
 
 
 def notifications_for_user(*, user: User) -> QuerySet[Notification]:
@@ -73,3 +74,19 @@ def unsubscribe_target_get(*, token: str) -> tuple[User, Category]:
     if user is None or not category.configurable:
         raise Http404
     return user, category
+
+
+#: Unread notifications listed on the personal dashboard (the inbox has the rest).
+DASHBOARD_NOTIFICATIONS = 5
+
+
+def unread_panel(viewer: Viewer) -> dict[str, Any] | None:
+    """The notifications panel of the personal dashboard (``cluster_portal.dashboard.panels``):
+    the number of unread notifications and the newest few (two queries)."""
+    if not viewer.is_authenticated:
+        return None
+    unread = Notification.objects.filter(recipient=viewer.user, read_at__isnull=True)
+    return {
+        "unread_count": unread.count(),
+        "latest_unread": list(unread.order_by("-created_at", "-pk")[:DASHBOARD_NOTIFICATIONS]),
+    }

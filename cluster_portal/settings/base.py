@@ -24,6 +24,10 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS: list[str] = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# How to reach the secretariat: shown on the contact page, the privacy notice and the terms.
+CONTACT_EMAIL = env("CONTACT_EMAIL", default="secretaria@clusterminero.pe")
+CONTACT_PHONE = env("CONTACT_PHONE", default="")
+CONTACT_ADDRESS = env("CONTACT_ADDRESS", default="Arequipa, Perú")
 # The portal's name and domain, also in a fresh database: the Sites row SITE_ID follows them
 # after every migrate (cluster_portal.core.sites), and emails take their Message-ID domain here.
 SITE_NAME = env("SITE_NAME", default="CMSP — Clúster Minero del Sur del Perú")
@@ -180,7 +184,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
+# Everybody lands on their personal dashboard (cluster_portal/dashboard/).
+LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
 
 # django-allauth: email is the login, verification is mandatory.

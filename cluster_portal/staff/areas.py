@@ -23,6 +23,10 @@ class StaffArea:
     icon: str  # Bootstrap Icons name
     permissions: frozenset[str]  # codenames; any of them opens the area
     description: str | Promise = ""
+    #: Dotted path of ``count(viewer) -> int``: how many rows wait for the staff there (shown
+    #: with ``count_label`` on the personal dashboard); "" for an area without a queue.
+    count: str = ""
+    count_label: str | Promise = ""
 
 
 STAFF_AREAS: tuple[StaffArea, ...] = (
@@ -32,6 +36,8 @@ STAFF_AREAS: tuple[StaffArea, ...] = (
         "inbox",
         frozenset({roles.DECIDE_MEMBERSHIP, roles.VIEW_AUDIT_LOG}),
         _("Decide on applications to join the cluster."),
+        count="members.selectors.dashboard.applications_awaiting_decision_count",
+        count_label=_("waiting for a decision"),
     ),
     StaffArea(
         "members_staff:organization_list",
@@ -39,6 +45,8 @@ STAFF_AREAS: tuple[StaffArea, ...] = (
         "buildings",
         frozenset({roles.DECIDE_MEMBERSHIP, roles.VIEW_AUDIT_LOG}),
         _("Suspend, reinstate or lapse memberships."),
+        count="members.selectors.dashboard.organizations_with_overdue_dues_count",
+        count_label=_("members with overdue dues"),
     ),
     StaffArea(
         "audit:logentry_list",

@@ -7,9 +7,13 @@ from typing import Any
 from django.contrib.auth.models import Group
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.module_loading import import_string
 
 from cluster_portal.core.roles import ROLES
 from members.models import User
+from members.viewer import Viewer
+
+from .areas import staff_areas_for
 
 #: Filter value of the list for staff accounts without any role.
 NO_ROLE = "none"
@@ -66,3 +70,24 @@ def role_codes_of(account: Any) -> list[str]:
     in catalogue order."""
     held = {group.name for group in getattr(account, "role_groups", [])}
     return [code for code in ROLES if code in held]
+
+
+# --- The personal dashboard ---------------------------------------------------------------------
+
+
+def staff_queues_panel(viewer: Viewer) -> dict[str, Any] | None:
+    """The staff panel of the personal dashboard (``cluster_portal.dashboard.panels``): the
+    areas the person's roles open (``areas.staff_areas_for``), each with the number of rows
+    waiting there when the area declares a count (one query per such area). ``None`` for
+    anyone who is not staff."""
+    if not viewer.is_staff:
+        return None
+    areas = [
+        (area, import_string(area.count)(viewer) if area.count else None)
+        for area in staff_areas_for(viewer)
+    ]
+    return {
+        "areas": areas,
+        "has_staff_role": viewer.has_staff_role,
+        "is_superuser": viewer.is_superuser,
+    }
