@@ -102,7 +102,13 @@ def test_password_change_from_the_user_menu(page, login) -> None:
     page.fill("input[name=password1]", NEW_PASSWORD)
     page.fill("input[name=password2]", NEW_PASSWORD)
     click_and_wait(page, page.get_by_role("button", name="Change Password"))
-    expect(page.get_by_text("Please type your current password.")).to_be_visible()
+    # Shown in the error summary at the top and again under the field.
+    expect(page.get_by_test_id("error-summary")).to_contain_text(
+        "Please type your current password."
+    )
+    expect(
+        page.locator(".invalid-feedback").filter(has_text="Please type your current password.")
+    ).to_be_visible()
     person.refresh_from_db()
     assert person.check_password(DEFAULT_PASSWORD)
 
@@ -171,5 +177,7 @@ def test_log_in_with_a_recovery_code_instead_of_the_authenticator(page) -> None:
     page.fill("input[name=code]", codes[0])
     click_and_wait(page, page.locator("form [type=submit]:not([name=language])").first)
     expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/$"))
-    expect(page.get_by_text("Incorrect code.")).to_be_visible()
+    # Shown in the error summary at the top and again under the field.
+    expect(page.get_by_test_id("error-summary")).to_contain_text("Incorrect code.")
+    expect(page.locator(".invalid-feedback").filter(has_text="Incorrect code.")).to_be_visible()
     assert console_errors == []

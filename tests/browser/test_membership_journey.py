@@ -52,7 +52,11 @@ def test_apply_then_staff_approves_then_active_member(page, english_page) -> Non
         "Queremos resolver el manejo de relaves con proveedores locales."
     )
     click_and_wait(page, page.get_by_test_id("submit-application"))
-    expect(page.get_by_text("its check digit does not match")).to_be_visible()
+    # Shown in the error summary at the top and again under the field.
+    expect(page.get_by_test_id("error-summary")).to_contain_text("its check digit does not match")
+    expect(
+        page.locator(".invalid-feedback").filter(has_text="its check digit does not match")
+    ).to_be_visible()
     assert not Organization.objects.exists()
 
     page.get_by_test_id("organization-form").get_by_label("RUC").fill(RUC)

@@ -11,11 +11,13 @@ written to ``test-artifacts/``.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterable
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.apps import apps
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -139,6 +141,8 @@ def screenshot(page, path: str, name: str) -> None:
 @pytest.fixture
 def demo(db: None) -> dict[str, object]:
     """The demo dataset, with an authenticator app for the administrator (staff must use one)."""
+    # Transactional tests flush the database: put back the taxonomy its migration seeds.
+    importlib.import_module("members.migrations.0004_seed_capabilities").seed_taxonomy(apps, None)
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     administrator = User.objects.get(email=ADMINISTRATOR_EMAIL)
     administrator.totp_secret = generate_totp_secret()
