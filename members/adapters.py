@@ -12,11 +12,13 @@ Other parts of the portal extend this same class (ACCOUNT_ADAPTER).
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -31,6 +33,28 @@ if TYPE_CHECKING:
 def site_absolute_url(path: str) -> str:
     """``SITE_URL`` + a path of the portal."""
     return settings.SITE_URL.rstrip("/") + path
+
+
+#: Authentication steps of a login that prove a secret (password, authenticator code).
+LOGIN_PROOF_METHODS = frozenset({"password", "mfa"})
+
+
+def logged_in_recently(request: HttpRequest) -> bool:
+    """Whether the signed-in person proved a secret in this session (at login or since) less
+    than ``ACCOUNT_REAUTHENTICATION_TIMEOUT`` seconds ago, by allauth's authentication records
+    (which are the session's, for this very user, and cleared at logout)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not hasattr(request, "session"):
+        return False
+    records = get_authentication_records(request, user)
+    times = [
+        record["at"]
+        for record in records
+        if isinstance(record, dict)
+        and record.get("method") in LOGIN_PROOF_METHODS
+        and isinstance(record.get("at"), int | float)
+    ]
+    return bool(times) and 0 <= time.time() - max(times) < account_settings.REAUTHENTICATION_TIMEOUT
 
 
 class PortalAccountAdapter(DefaultAccountAdapter):
@@ -93,6 +117,23 @@ class PortalAccountAdapter(DefaultAccountAdapter):
     ) -> str:
         """The confirmation link on ``SITE_URL``."""
         return site_absolute_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
+
+    # --- Reauthentication ------------------------------------------------------------------
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """A login counts as a recent authentication for ``ACCOUNT_REAUTHENTICATION_TIMEOUT``.
+
+        allauth only counts an explicit reauthentication (its records marked
+        ``reauthenticated``) as recent, so a staff member who has just typed the password, and
+        whom ``StaffMFARequiredMiddleware`` sends straight to the authenticator app set-up,
+        would be asked for it a second time. Here a password (or two-factor) step of this
+        session's login, seconds old, is enough; once ``ACCOUNT_REAUTHENTICATION_TIMEOUT`` has
+        passed, sensitive actions ask again as usual.
+        """
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        request = self.request
+        return request is None or not logged_in_recently(request)
 
     # --- Invitations carried through sign-up and login (members.views.team) --------------
 

@@ -7,6 +7,7 @@ import re
 
 import pytest
 import time_machine
+from allauth.account import app_settings as account_settings
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
@@ -53,7 +54,8 @@ def mfa_login(client: Client, user: User) -> None:
 
 
 def reauthenticate(client: Client, password: str = DEFAULT_PASSWORD) -> None:
-    """allauth asks for the password again before MFA changes, even right after login."""
+    """Confirm the password (allauth asks again before MFA changes once the login is older than
+    ACCOUNT_REAUTHENTICATION_TIMEOUT)."""
     response = client.post(reverse("account_reauthenticate"), {"password": password})
     assert response.status_code == 302, response.content.decode()
 
@@ -401,15 +403,17 @@ def test_staff_with_mfa_logs_in_with_code_and_reaches_admin(client: Client, staf
 
 def test_totp_activation_page_shows_qr_code_and_secret(client_en: Client, user: User) -> None:
     password_login(client_en, user.email)
-    response = client_en.get(reverse("mfa_activate_totp"))
-    assert response["Location"].startswith(reverse("account_reauthenticate"))
-    reauthenticate(client_en)
+    # The password typed at login is recent enough: no second password prompt.
     response = client_en.get(reverse("mfa_activate_totp"))
     assert response.status_code == 200
     body = response.content.decode()
     assert_no_inline_script(body)
     assert 'src="data:image/svg+xml;base64,' in body
-    secret = re.search(r'data-testid="totp-secret">([A-Z2-7]+)</code>', body).group(1)
+    secret = response.context["form"].secret
+    assert re.fullmatch(r"[A-Z2-7]{32}", secret)
+    grouped = re.search(r'data-testid="totp-secret"><code>([A-Z2-7 ]+)</code>', body).group(1)
+    assert grouped.split(" ") == [secret[i : i + 4] for i in range(0, 32, 4)]
+    assert f'value="{secret}"' in body  # the plain secret, read-only, to copy
     assert '<label class="form-label" for="id_code">' in body
 
     response = client_en.post(reverse("mfa_activate_totp"), {"code": "123456"})
@@ -424,6 +428,33 @@ def test_totp_activation_page_shows_qr_code_and_secret(client_en: Client, user: 
     codes_page = client_en.get(reverse("mfa_view_recovery_codes"))
     codes = re.search(r"<textarea[^>]*>(.*?)</textarea>", codes_page.content.decode(), re.S)
     assert len(codes.group(1).split()) == settings.MFA_RECOVERY_CODE_COUNT
+    body = codes_page.content.decode()
+    download = re.search(r'<a class="btn btn-primary" href="([^"]+)"', body).group(1)
+    assert download == reverse("mfa_download_recovery_codes")
+    assert f'href="{reverse("dashboard")}" data-testid="continue-to-portal"' in body
+    assert "Generating new codes makes all the codes above stop working." in body
+
+
+def test_login_counts_as_recent_authentication_only_until_the_timeout(
+    client_en: Client, user: User
+) -> None:
+    password_login(client_en, user.email)
+    assert client_en.get(reverse("mfa_activate_totp")).status_code == 200
+    later = timezone.now() + datetime.timedelta(
+        seconds=account_settings.REAUTHENTICATION_TIMEOUT + 1
+    )
+    with time_machine.travel(later):
+        response = client_en.get(reverse("mfa_activate_totp"))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_reauthenticate"))
+        reauthenticate(client_en)
+        assert client_en.get(reverse("mfa_activate_totp")).status_code == 200
+
+
+def test_a_session_without_a_login_record_still_reauthenticates(client: Client, user: User) -> None:
+    client.force_login(user)  # no password typed in this session
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
 
 
 def test_recovery_codes_view_download_and_regenerate(client_en: Client) -> None:
