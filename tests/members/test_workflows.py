@@ -14,10 +14,9 @@ from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test import Client
-from django.utils import translation
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cluster_portal.core.workflows import run_time_transitions
 from cluster_portal.tasks import run_time_transitions as run_time_transitions_task
