@@ -47,11 +47,6 @@ def test_english_titles_are_the_same_in_every_form(role: str, form: str) -> None
         assert seat.title == Seat.Role(role).label
 
 
-@pytest.mark.xfail(
-    reason="Needs the 'seat title, …' / 'coordinator title, …' msgctxt entries in locale/es "
-    "(the lead's translation pass); remove this mark then.",
-    strict=False,
-)
 @pytest.mark.parametrize(("role", "form"), list(SPANISH))
 def test_spanish_titles_follow_the_persons_form(role: str, form: str) -> None:
     seat = _seat(role, form, "Ana Torres")
