@@ -7,6 +7,7 @@ as soon as one of them would.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -116,3 +117,13 @@ def test_catalogues_are_complete(language):
         where = po_path.relative_to(ROOT)
         assert not fuzzy, f"{where}: {len(fuzzy)} fuzzy, e.g. {fuzzy[:10]}"
         assert not untranslated, f"{where}: {len(untranslated)} untranslated: {untranslated[:10]}"
+        # Spanish has three plural forms (Django's own catalogue: one, millions, other); a plural
+        # entry with fewer forms falls back to English for most numbers.
+        match = re.search(r"nplurals=(\d+)", po.metadata.get("Plural-Forms", ""))
+        nplurals = int(match.group(1)) if match else 2
+        short = [
+            entry.msgid
+            for entry in live
+            if entry.msgid_plural and not all(entry.msgstr_plural.get(i) for i in range(nplurals))
+        ]
+        assert not short, f"{where}: plural entries without {nplurals} forms: {short[:10]}"
