@@ -16,7 +16,6 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 
 from cluster_portal.core.peru import SOUTHERN_REGIONS, Region
 
@@ -152,9 +151,11 @@ class OrganizationFilter(django_filters.FilterSet):
 MAX_ID = 2**63 - 1
 
 
-@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.NumberFilter):
-    """A database id: a positive whole number (documented so, since it refuses others)."""
+    """A database id: a positive whole number (the schema documents the bounds it enforces:
+    ``schema_maximum`` and ``min_value``, see ``cluster_portal.api.schema.PortalAutoSchema``)."""
+
+    schema_maximum = MAX_ID
 
     field_class = forms.IntegerField
 

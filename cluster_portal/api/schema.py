@@ -114,7 +114,25 @@ def _optional_in_responses(result: dict[str, Any]) -> None:
 
 class PortalAutoSchema(AutoSchema):
     """Adds ``{}`` (no credentials) to the security of reads open to anonymous callers: views
-    whose permission class sets ``allows_anonymous_reads``."""
+    whose permission class sets ``allows_anonymous_reads``; documents the bounds number filters
+    enforce (``min_value``/``max_value``, ``schema_maximum``)."""
+
+    def _get_filter_parameters(self) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super()._get_filter_parameters()
+        filterset_class = getattr(self.view, "filterset_class", None)
+        filters = getattr(filterset_class, "base_filters", {}) if filterset_class else {}
+        for parameter in parameters:
+            field = filters.get(parameter["name"])
+            schema = parameter.get("schema", {})
+            if field is None or schema.get("type") not in ("integer", "number"):
+                continue
+            minimum = field.extra.get("min_value")
+            maximum = field.extra.get("max_value", getattr(field, "schema_maximum", None))
+            if minimum is not None:
+                schema["minimum"] = minimum
+            if maximum is not None:
+                schema["maximum"] = maximum
+        return parameters
 
     def get_auth(self) -> list[dict[str, list[str]]]:
         auth: list[dict[str, list[str]]] = super().get_auth()
