@@ -228,7 +228,9 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
     accepted nor revoked.
     """
     invitation = (
-        Invitation.objects.select_for_update().select_related("organization").get(pk=invitation.pk)
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=invitation.pk)
     )
     if not permissions.can_manage_team(actor, invitation.organization):
         raise PermissionDenied(_("Only an admin of the organization can revoke invitations."))
@@ -347,7 +349,9 @@ def invitation_accept(
     if found is not None:
         _lock_team(found.organization_id)
     locked = (
-        Invitation.objects.select_for_update()
+        # `of=("self",)`: lock the invitation only; `invited_by` is a nullable join, which
+        # PostgreSQL refuses to lock ("FOR UPDATE cannot be applied to the nullable side…").
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("organization", "invited_by")
         .filter(pk=found.pk)
         .first()
@@ -394,7 +398,7 @@ def invitation_decline(*, actor: User, invitation: Invitation) -> Invitation:
     (it simply leaves the person's list).
     """
     locked = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("organization")
         .filter(pk=invitation.pk)
         .first()
