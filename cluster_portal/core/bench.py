@@ -141,6 +141,20 @@ def _staff_audit(ctx: BenchContext) -> Iterable[Any]:
     return logentry_list()[:PAGE_SIZE]
 
 
+def _staff_roles(ctx: BenchContext) -> Iterable[Any]:
+    from cluster_portal.staff import selectors
+
+    return selectors.staff_accounts()[: selectors.PAGE_SIZE]
+
+
+def _dashboard(ctx: BenchContext) -> Iterable[Any]:
+    # The dashboard's data is its panels' selectors, run as the view runs them.
+    from cluster_portal.dashboard.panels import panels_for
+    from members.viewer import viewer_for
+
+    return panels_for(viewer_for(ctx.user))
+
+
 PAGES: list[BenchPage] = [
     BenchPage("members: directory", "/members/directory/", ROLES, _directory),
     BenchPage(
@@ -157,6 +171,8 @@ PAGES: list[BenchPage] = [
         "staff: organizations", "/staff/members/organizations/", (STAFF,), _staff_organizations
     ),
     BenchPage("staff: audit log", "/staff/audit/", (STAFF,), _staff_audit),
+    BenchPage("staff: roles", "/staff/roles/", (STAFF,), _staff_roles),
+    BenchPage("dashboard", "/dashboard/", SIGNED_IN, _dashboard),
     BenchPage(
         "api: organizations",
         "/api/v1/organizations/?page_size=50",
