@@ -25,12 +25,14 @@ urlpatterns = [
     path("accounts/profile/", members_account_views.profile, name="account_profile"),
     path("accounts/", include("allauth.urls")),
     path("members/", include("members.urls")),
+    path("challenges/", include("challenges.urls")),
     path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("staff/", staff_views.staff_home, name="staff_home"),
     path("staff/roles/", include("cluster_portal.staff.urls")),
     path("staff/audit/", include("cluster_portal.audit.urls")),
     path("staff/members/", include("members.urls.staff")),
+    path("staff/challenges/", include("challenges.urls.staff")),
     # Private files leave only through this permission-checked view; no URL serves
     # MEDIA_ROOT or the private storage directly.
     path("files/", include("cluster_portal.files.urls")),

@@ -17,7 +17,7 @@ app_name = "api"
 v1_urlpatterns: list[URLPattern | URLResolver] = [
     path("me/", MeView.as_view(), name="me"),
     # Feature apps, one line each, e.g.:
-    # path("", include("challenges.api.urls")),
+    path("", include("challenges.api.urls")),
     path("", include("members.api.urls")),
 ]
 

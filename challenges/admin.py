@@ -1,0 +1,110 @@
+"""The Django admin for the funnel: a read-mostly view for administrators and auditors.
+
+Changes of state go through the portal's staff pages (``/staff/challenges/``), which call the
+services that enforce the lifecycle tables, audit and notify; here the status fields are read
+only and submission snapshots are never editable.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import (
+    Call,
+    CallClarification,
+    CallCriterion,
+    CallQuestion,
+    Challenge,
+    DeadlineExtension,
+    Proposal,
+    ProposalPartner,
+    ProposalSubmission,
+    SurveyRound,
+)
+
+
+@admin.register(SurveyRound)
+class SurveyRoundAdmin(admin.ModelAdmin):
+    list_display = ("title", "opens_at", "closes_at")
+    search_fields = ("title", "title_en")
+
+
+@admin.register(Challenge)
+class ChallengeAdmin(admin.ModelAdmin):
+    list_display = ("reference", "title", "organization", "status", "confidentiality", "queued_at")
+    list_filter = ("status", "confidentiality", "operational_area", "region")
+    search_fields = ("reference", "title", "organization__legal_name")
+    readonly_fields = ("reference", "status", "merged_into", "status_before_merge")
+    raw_id_fields = ("organization", "submitted_by", "merged_into", "survey_round")
+    filter_horizontal = ("value_chain_stages", "service_areas")
+    exclude = ("shared_with",)
+
+
+class CallQuestionInline(admin.TabularInline):
+    model = CallQuestion
+    extra = 0
+
+
+class CallCriterionInline(admin.TabularInline):
+    model = CallCriterion
+    extra = 0
+
+
+@admin.register(Call)
+class CallAdmin(admin.ModelAdmin):
+    list_display = ("code", "title", "status", "opens_at", "closes_at")
+    list_filter = ("status",)
+    search_fields = ("code", "title", "title_en")
+    readonly_fields = ("status", "published_at", "cloned_from")
+    filter_horizontal = ("challenges", "sponsors")
+    inlines = (CallQuestionInline, CallCriterionInline)
+
+
+@admin.register(CallClarification)
+class CallClarificationAdmin(admin.ModelAdmin):
+    list_display = ("call", "status", "asked_at", "published_at")
+    list_filter = ("status",)
+    raw_id_fields = ("call", "asked_by", "organization", "answered_by")
+
+
+@admin.register(DeadlineExtension)
+class DeadlineExtensionAdmin(admin.ModelAdmin):
+    list_display = ("call", "organization", "closes_at", "granted_by", "granted_at")
+    raw_id_fields = ("call", "organization", "granted_by")
+
+
+class ProposalPartnerInline(admin.TabularInline):
+    model = ProposalPartner
+    extra = 0
+    raw_id_fields = ("organization", "invited_by", "responded_by")
+    readonly_fields = ("status",)
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    list_display = ("reference", "title", "call", "lead_organization", "status", "submitted_at")
+    list_filter = ("status", "call")
+    search_fields = ("reference", "title", "lead_organization__legal_name")
+    readonly_fields = ("reference", "status", "version", "submitted_at", "withdrawn_at")
+    raw_id_fields = ("call", "lead_organization", "challenge", "created_by", "updated_by")
+    inlines = (ProposalPartnerInline,)
+
+
+@admin.register(ProposalSubmission)
+class ProposalSubmissionAdmin(admin.ModelAdmin):
+    """Snapshots are evidence: readable, never changed or deleted here."""
+
+    list_display = ("proposal", "number", "submitted_at", "sha256")
+    readonly_fields = ("proposal", "number", "snapshot", "sha256", "submitted_by", "submitted_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

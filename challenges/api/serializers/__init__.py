@@ -1,0 +1,1 @@
+"""By sub-domain: ``surveys`` (challenges), ``calls``, ``proposals``."""

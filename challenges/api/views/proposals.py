@@ -1,0 +1,5 @@
+"""API views of the proposals sub-domain. urlpatterns is included by challenges.api.urls."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

@@ -1,0 +1,1 @@
+"""Forms of the funnel by sub-domain."""

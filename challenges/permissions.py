@@ -1,0 +1,192 @@
+"""Who may do what in the open-innovation funnel. Plain predicates, asked by views, the API,
+querysets (``challenges.selectors``) and tasks; safe with ``AnonymousUser``.
+
+The facts come from :func:`members.viewer.viewer_for` (computed once per request).
+
+Challenges (by confidentiality, for people outside the company and the secretariat, and only
+once the secretariat has accepted them — drafts, challenges under triage and declined ones are
+the company's and the secretariat's alone):
+
+=============  ==========  ===============  ===========================  =================
+audience       public      members          restricted                   restricted + public
+                                                                         version
+=============  ==========  ===============  ===========================  =================
+visitor        original    —                —                            public version
+member         original    original         —                            public version
+the company    original    original         original                     original
+secretariat    original    original         original                     original
+=============  ==========  ===============  ===========================  =================
+
+"Member" is a person of an active member organization (``is_cluster_member``); partner tokens
+follow the same table through ``challenges:read`` (members) or ``public:read`` (visitor).
+"The secretariat" is anyone with a staff role (reading); triage, calls and proposals' staff
+pages need ``core.manage_calls``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext_lazy as _
+
+from cluster_portal.core import roles
+from cluster_portal.core.predicates import Verdict
+from members.models import Organization
+from members.permissions import (
+    can_read_staff_area,
+    has_staff_permission,
+    is_cluster_member,
+    is_org_admin,
+    is_org_member,
+)
+
+if TYPE_CHECKING:
+    from .models import Call, Challenge, Proposal, ProposalPartner
+
+AnyUser = Any
+
+#: Challenge states others may see (the secretariat accepted it, possibly merged it later).
+PUBLISHED_CHALLENGE_TAG = "published"
+#: Call states the public sees (scheduled calls are announced; drafts are the secretariat's).
+PUBLISHED_CALL_TAG = "published"
+
+
+# --- Staff ---------------------------------------------------------------------------------------
+
+
+def can_manage_calls(user: AnyUser) -> bool:
+    """Triage challenges, build and run calls, read every proposal (call managers)."""
+    return has_staff_permission(user, roles.MANAGE_CALLS)
+
+
+def can_read_challenges_staff(user: AnyUser) -> bool:
+    """Read the staff pages of the funnel (any staff role, the auditor's included)."""
+    return can_read_staff_area(user)
+
+
+# --- Challenges ----------------------------------------------------------------------------------
+
+
+def is_challenge_company(user: AnyUser, challenge: Challenge) -> bool:
+    return is_org_member(user, challenge.organization)
+
+
+def can_view_challenge_original(user: AnyUser, challenge: Challenge) -> bool:
+    """Reads the challenge's own words (see the module's table)."""
+    from .workflows import CHALLENGE
+
+    if is_challenge_company(user, challenge) or can_read_challenges_staff(user):
+        return True
+    if not CHALLENGE.has_tag(challenge, PUBLISHED_CHALLENGE_TAG):
+        return False
+    if challenge.confidentiality == challenge.Confidentiality.PUBLIC:
+        return True
+    if challenge.confidentiality == challenge.Confidentiality.MEMBERS:
+        return is_cluster_member(user)
+    return False
+
+
+def can_view_challenge(user: AnyUser, challenge: Challenge) -> bool:
+    """Sees the challenge at all: its original, or its sanitized public version."""
+    from .workflows import CHALLENGE
+
+    if can_view_challenge_original(user, challenge):
+        return True
+    return (
+        challenge.is_restricted
+        and challenge.has_public_version
+        and CHALLENGE.has_tag(challenge, PUBLISHED_CHALLENGE_TAG)
+    )
+
+
+def can_submit_challenges(user: AnyUser, organization: Organization) -> Verdict:
+    """People of a mining company report its challenges (member or not: the survey is how a
+    company meets the cluster)."""
+    if organization.kind != Organization.Kind.MINING_COMPANY:
+        return Verdict.no(_("Only mining companies report challenges."))
+    return Verdict.of(
+        is_org_member(user, organization),
+        _("Only people of the company can report its challenges."),
+    )
+
+
+def can_edit_challenge(user: AnyUser, challenge: Challenge) -> Verdict:
+    """The person who wrote it, or an admin of the company (the state is the table's)."""
+    if challenge.submitted_by_id == getattr(user, "pk", None) and is_challenge_company(
+        user, challenge
+    ):
+        return Verdict.yes()
+    return Verdict.of(
+        is_org_admin(user, challenge.organization),
+        _("Only the person who wrote it or an admin of the company can change it."),
+    )
+
+
+# --- Calls ---------------------------------------------------------------------------------------
+
+
+def can_view_call(user: AnyUser, call: Call) -> bool:
+    """Published calls are public; drafts are the secretariat's (any staff role reads them)."""
+    from .workflows import CALL
+
+    return CALL.has_tag(call, PUBLISHED_CALL_TAG) or can_read_challenges_staff(user)
+
+
+# --- Proposals -----------------------------------------------------------------------------------
+
+
+def is_lead_member(user: AnyUser, proposal: Proposal) -> bool:
+    return is_org_member(user, proposal.lead_organization)
+
+
+def is_lead_admin(user: AnyUser, proposal: Proposal) -> bool:
+    return is_org_admin(user, proposal.lead_organization)
+
+
+def partner_organization_ids(proposal: Proposal) -> set[int]:
+    """Organizations invited or confirmed as partners (prefetched ``partners`` are used)."""
+    from .workflows import PARTNER, PARTNER_ACTIVE_TAG
+
+    return {
+        p.organization_id for p in proposal.partners.all() if PARTNER.has_tag(p, PARTNER_ACTIVE_TAG)
+    }
+
+
+def is_partner_member(user: AnyUser, proposal: Proposal) -> bool:
+    from members.viewer import viewer_for
+
+    return bool(viewer_for(user).organization_ids & partner_organization_ids(proposal))
+
+
+def can_view_proposal(user: AnyUser, proposal: Proposal) -> bool:
+    """The lead's people, the partners' people (invited or confirmed), and call managers and
+    other staff roles (reading). Evaluators get theirs through their assignment (issue 10)."""
+    return (
+        is_lead_member(user, proposal)
+        or is_partner_member(user, proposal)
+        or can_read_challenges_staff(user)
+    )
+
+
+def can_edit_proposal(user: AnyUser, proposal: Proposal) -> Verdict:
+    """Anyone of the lead organization edits the draft (the deadline is the table's guard)."""
+    return Verdict.of(
+        is_lead_member(user, proposal),
+        _("Only people of the lead organization can change the proposal."),
+    )
+
+
+def can_act_for_lead(user: AnyUser, proposal: Proposal) -> Verdict:
+    """Submit, unsubmit, withdraw, invite and remove partners: the lead's admins."""
+    return Verdict.of(
+        is_lead_admin(user, proposal),
+        _("Only an admin of the lead organization can do this."),
+    )
+
+
+def can_answer_partnership(user: AnyUser, partner: ProposalPartner) -> Verdict:
+    """Confirm or decline a partnership: the partner organization's admins."""
+    return Verdict.of(
+        is_org_admin(user, partner.organization),
+        _("Only an admin of the partner organization can answer."),
+    )

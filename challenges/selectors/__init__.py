@@ -1,0 +1,1 @@
+"""Reads of the open-innovation funnel, by sub-domain: ``surveys``, ``calls``, ``proposals``."""

@@ -1,0 +1,1 @@
+"""Writes of the open-innovation funnel, by sub-domain: ``surveys``, ``calls``, ``proposals``."""

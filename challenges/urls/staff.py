@@ -1,0 +1,11 @@
+"""The secretariat's pages of the funnel, under ``/staff/challenges/``."""
+
+from django.urls import include, path
+
+app_name = "challenges_staff"
+
+urlpatterns = [
+    path("", include("challenges.urls.staff_surveys")),
+    path("", include("challenges.urls.staff_calls")),
+    path("", include("challenges.urls.staff_proposals")),
+]

@@ -1,0 +1,5 @@
+"""Pages of the surveys sub-domain (included by challenges.urls)."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

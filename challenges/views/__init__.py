@@ -1,0 +1,1 @@
+"""Views of the funnel by sub-domain; the secretariat's in ``views.staff``."""

@@ -1,0 +1,1 @@
+"""Staff views of the funnel by sub-domain."""

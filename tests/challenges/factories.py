@@ -1,0 +1,211 @@
+"""factory_boy factories for the open-innovation funnel (shared by every sub-domain's tests).
+
+Defaults give a consistent picture: an accepted members-only challenge of a mining company in a
+running survey round; an *open* call (opened yesterday, closing in 14 days) around one challenge
+with two criteria summing to 100; a draft proposal led by an active member METS supplier.
+Factories write rows directly (no services): use the services in tests of behaviour.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+from djmoney.money import Money
+
+from challenges.models import (
+    Call,
+    CallClarification,
+    CallCriterion,
+    CallQuestion,
+    Challenge,
+    DeadlineExtension,
+    Proposal,
+    ProposalAnswer,
+    ProposalPartner,
+    SurveyRound,
+)
+from members.models import Organization
+from tests.members.factories import OrganizationFactory, UserFactory
+
+
+def _now() -> datetime.datetime:
+    return timezone.now()
+
+
+class MiningCompanyFactory(OrganizationFactory):
+    kind = Organization.Kind.MINING_COMPANY
+    legal_name = factory.Sequence(lambda n: f"Minera Demo {n} S.A.A.")
+    trade_name = factory.Sequence(lambda n: f"Minera {n}")
+
+
+class SurveyRoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SurveyRound
+
+    title = factory.Sequence(lambda n: f"Encuesta de desafíos {n}")
+    title_en = factory.Sequence(lambda n: f"Challenge survey {n}")
+    opens_at = factory.LazyFunction(lambda: _now() - datetime.timedelta(days=10))
+    closes_at = factory.LazyFunction(lambda: _now() + datetime.timedelta(days=20))
+
+
+class ChallengeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Challenge
+
+    survey_round = factory.SubFactory(SurveyRoundFactory)
+    organization = factory.SubFactory(MiningCompanyFactory)
+    submitted_by = None
+    status = Challenge.Status.ACCEPTED
+    title = factory.Sequence(lambda n: f"Desafío operativo {n}")
+    problem = "Las fajas transportadoras se detienen por desgaste prematuro de polines."
+    operational_area = Challenge.OperationalArea.LOADING_HAULING
+    site = "Unidad minera Cerro Verde"
+    region = "arequipa"
+    altitude_band = Challenge.AltitudeBand.FROM_2500
+    impact_cost = Challenge.Impact.HIGH
+    desired_outcome = "Reducir en 30 % las paradas no programadas."
+    confidentiality = Challenge.Confidentiality.MEMBERS
+    submitted_at = factory.LazyFunction(_now)
+    queued_at = factory.LazyFunction(_now)
+
+
+class CallFactory(factory.django.DjangoModelFactory):
+    """An open call; ``CallFactory(status="draft", opens_at=None, ...)`` for others.
+
+    ``CallFactory(challenges=[c1, c2])`` / ``sponsors=[...]`` set the many-to-many relations;
+    by default the call has one accepted challenge (its company as sponsor) and two criteria
+    (60 + 40)."""
+
+    class Meta:
+        model = Call
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"convocatoria-{n}")
+    title = factory.Sequence(lambda n: f"Convocatoria de innovación {n}")
+    title_en = factory.Sequence(lambda n: f"Innovation call {n}")
+    summary = "Soluciones para reducir las paradas de fajas transportadoras."
+    summary_en = "Solutions to reduce conveyor belt stoppages."
+    status = Call.Status.OPEN
+    members_only = True
+    opens_at = factory.LazyFunction(lambda: _now() - datetime.timedelta(days=1))
+    closes_at = factory.LazyFunction(lambda: _now() + datetime.timedelta(days=14))
+    evaluation_ends_at = factory.LazyFunction(lambda: _now() + datetime.timedelta(days=44))
+    results_at = factory.LazyFunction(lambda: _now() + datetime.timedelta(days=50))
+    funding_per_project = factory.LazyFunction(lambda: Money(Decimal("150000.00"), "PEN"))
+    total_funding = factory.LazyFunction(lambda: Money(Decimal("450000.00"), "PEN"))
+    max_awards = 3
+    published_at = factory.LazyFunction(_now)
+
+    @factory.post_generation
+    def challenges(self, create: bool, extracted: list[Challenge] | None, **kwargs: object) -> None:
+        if not create:
+            return
+        chosen = extracted if extracted is not None else [ChallengeFactory()]
+        self.challenges.set(chosen)
+
+    @factory.post_generation
+    def sponsors(
+        self, create: bool, extracted: list[Organization] | None, **kwargs: object
+    ) -> None:
+        if not create:
+            return
+        if extracted is None:
+            extracted = list({c.organization for c in self.challenges.all()})
+        self.sponsors.set(extracted)
+
+    @factory.post_generation
+    def criteria(self, create: bool, extracted: list[int] | None, **kwargs: object) -> None:
+        """Criteria with these weights (default ``[60, 40]``; ``criteria=[]`` for none)."""
+        if not create:
+            return
+        weights = [60, 40] if extracted is None else extracted
+        for position, weight in enumerate(weights):
+            CallCriterionFactory(call=self, weight=weight, position=position)
+
+
+class CallQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CallQuestion
+
+    call = factory.SubFactory(CallFactory)
+    kind = CallQuestion.Kind.LONG_TEXT
+    label = factory.Sequence(lambda n: f"Pregunta {n}")
+    label_en = factory.Sequence(lambda n: f"Question {n}")
+    required = True
+    position = factory.Sequence(lambda n: n)
+
+
+class CallCriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CallCriterion
+
+    call = factory.SubFactory(CallFactory, criteria=[])
+    name = factory.Sequence(lambda n: f"Criterio {n}")
+    name_en = factory.Sequence(lambda n: f"Criterion {n}")
+    description = "Qué tan bien responde al desafío."
+    weight = 50
+    scale_min = 0
+    scale_max = 5
+
+
+class CallClarificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CallClarification
+
+    call = factory.SubFactory(CallFactory)
+    asked_by = factory.SubFactory(UserFactory)
+    question = "¿Pueden participar universidades como líderes?"
+
+
+class DeadlineExtensionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DeadlineExtension
+
+    call = factory.SubFactory(CallFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    closes_at = factory.LazyAttribute(lambda o: o.call.closes_at + datetime.timedelta(days=2))
+    reason = "Corte de energía documentado el día del cierre."
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Proposal
+
+    call = factory.SubFactory(CallFactory)
+    lead_organization = factory.SubFactory(OrganizationFactory)
+    challenge = factory.LazyAttribute(lambda o: o.call.challenges.first())
+    status = Proposal.Status.DRAFT
+    title = factory.Sequence(lambda n: f"Propuesta {n}: polines con sensores")
+    summary = "Polines instrumentados que anticipan fallas."
+    technical_approach = "Sensores de vibración y temperatura con analítica en el borde."
+    trl_start = 4
+    trl_end = 7
+    budget = factory.LazyFunction(lambda: Money(Decimal("120000.00"), "PEN"))
+    co_funding = factory.LazyFunction(lambda: Money(Decimal("30000.00"), "PEN"))
+    duration_months = 12
+    team = "Ingeniera de confiabilidad, científico de datos, técnico electricista."
+
+
+class ProposalPartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProposalPartner
+
+    proposal = factory.SubFactory(ProposalFactory)
+    organization = factory.SubFactory(
+        OrganizationFactory, kind=Organization.Kind.ACADEMIA, legal_name="Universidad Demo"
+    )
+    role = "Validación en laboratorio"
+    budget_share = factory.LazyFunction(lambda: Money(Decimal("20000.00"), "PEN"))
+    status = ProposalPartner.Status.INVITED
+
+
+class ProposalAnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProposalAnswer
+
+    proposal = factory.SubFactory(ProposalFactory)
+    question = factory.SubFactory(CallQuestionFactory)
+    value = "Respuesta de prueba."
