@@ -33,21 +33,13 @@ from notifications.delivery import _build_message, outbox_send
 from notifications.events import all_events, get_category
 from notifications.models import OutboxEmail
 from notifications.services import render_email
+from tests.language import TU_FORMS
 from tests.members.factories import UserFactory
 
 LANGUAGES = ("es", "en")
 ALLAUTH_TEMPLATES = Path(allauth.__file__).parent / "templates"
 PORTAL_TEMPLATES = Path(settings.BASE_DIR) / "templates"
 
-#: Informal (tú) forms that must never appear in the portal's Spanish: pronouns and the verbs an
-#: email uses to ask something of its reader. The portal speaks "usted" ("ingrese", "puede").
-TU_FORMS = re.compile(
-    r"\b(?:tu|tus|te|ti|contigo|vete|ve a|haz|haz clic|puedes|tienes|quieres|debes|necesitas|"
-    r"estás|eres|has \w+(?:ado|ido)|ingresa|introduce|escribe|confirma|restablece|elige|"
-    r"ignora|recibes|"
-    r"olvidaste|solicitaste|hiciste|recuerdas|accede|visita|usaste)\b",
-    re.IGNORECASE,
-)
 FORBIDDEN = ("example.com", "example.org", "Hello from", "Hola de parte", "Thank you for using")
 
 #: The allauth emails a person can receive here (confirmation, reset, enumeration-safe replies,
