@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from notifications.events import CALLS, Event, register_event
+from notifications.events import CALLS, PROPOSALS, Event, register_event
 
 # --- Calls (challenges.services.calls) ------------------------------------------------------------
 CALL_OPENED_MATCH = register_event(
@@ -56,6 +56,78 @@ CALL_EXTENSION_GRANTED = register_event(
         body=_(
             "The secretariat extended your organization's deadline to {closes_at} (Lima time). "
             "Reason: {reason}"
+        ),
+    )
+)
+
+# --- Proposals (challenges.services.proposals) ----------------------------------------------------
+# Dates in contexts are already written in Lima time as dd/mm/yyyy hh:mm (read alike in both
+# languages). Every proposal event links to the proposal's page.
+PROPOSAL_PARTNER_INVITED = register_event(
+    Event(
+        code="challenges.proposal_partner_invited",
+        category=PROPOSALS.code,
+        title=_("{lead} invites {partner} to a consortium for {call_title}"),
+        body=_(
+            "{lead} invites your organization to the proposal “{proposal_title}” as {role}. "
+            "{message} An admin of {partner} can confirm (with a commitment letter) or decline "
+            "before {deadline} (Lima time)."
+        ),
+    )
+)
+PROPOSAL_PARTNER_CONFIRMED = register_event(
+    Event(
+        code="challenges.proposal_partner_confirmed",
+        category=PROPOSALS.code,
+        title=_("{partner} confirmed the partnership in “{proposal_title}”"),
+        body=_("{partner} joined the consortium as {role} and uploaded its commitment letter."),
+    )
+)
+PROPOSAL_PARTNER_DECLINED = register_event(
+    Event(
+        code="challenges.proposal_partner_declined",
+        category=PROPOSALS.code,
+        title=_("{partner} is not part of the consortium of “{proposal_title}”"),
+        body=_("{partner} declined or left the consortium. Reason: {reason}"),
+    )
+)
+PROPOSAL_PARTNER_REMOVED = register_event(
+    Event(
+        code="challenges.proposal_partner_removed",
+        category=PROPOSALS.code,
+        title=_("{lead} removed {partner} from the consortium of “{proposal_title}”"),
+        body=_("Your organization is no longer a partner of this proposal to {call_title}."),
+    )
+)
+PROPOSAL_SUBMITTED = register_event(
+    Event(
+        code="challenges.proposal_submitted",
+        category=PROPOSALS.code,
+        title=_("Receipt {reference}: proposal “{proposal_title}” submitted"),
+        body=_(
+            "{lead} submitted the proposal “{proposal_title}” to the call “{call_title}” on "
+            "{submitted_at} (Lima time). Reference: {reference}. SHA-256 of what was "
+            "submitted: {sha256}. Keep this receipt."
+        ),
+    )
+)
+PROPOSAL_WITHDRAWN = register_event(
+    Event(
+        code="challenges.proposal_withdrawn",
+        category=PROPOSALS.code,
+        title=_("Proposal “{proposal_title}” withdrawn"),
+        body=_("{lead} withdrew its proposal to the call “{call_title}”."),
+    )
+)
+PROPOSAL_DEADLINE_REMINDER = register_event(
+    Event(
+        code="challenges.proposal_deadline_reminder",
+        category=CALLS.code,
+        title=_("“{proposal_title}” is still a draft: the call closes on {deadline}"),
+        body=_(
+            "The proposal of {lead} to the call “{call_title}” has not been submitted. It can "
+            "change and be submitted until {deadline} (Lima time); after that, drafts are not "
+            "evaluated."
         ),
     )
 )
