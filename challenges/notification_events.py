@@ -131,3 +131,86 @@ PROPOSAL_DEADLINE_REMINDER = register_event(
         ),
     )
 )
+
+# --- Challenges (challenges.services.surveys) ----------------------------------------------
+# To the company, the title is its own; another company's challenge is named by
+# ``challenges.services.surveys._name_for`` (public version or reference only).
+CHALLENGE_SUBMITTED = register_event(
+    Event(
+        code="challenges.challenge_submitted",
+        category=CALLS.code,
+        title=_("New challenge to triage: {title}"),
+        body=_(
+            "{organization} submitted the challenge {reference}. Review it in the triage queue."
+        ),
+    )
+)
+CHALLENGE_DETAIL_ANSWERED = register_event(
+    Event(
+        code="challenges.challenge_detail_answered",
+        category=CALLS.code,
+        title=_("{organization} sent the detail you asked for: {title}"),
+        body=_("Their answer: {answer}"),
+    )
+)
+CHALLENGE_ACCEPTED = register_event(
+    Event(
+        code="challenges.challenge_accepted",
+        category=CALLS.code,
+        title=_("Your challenge {reference} was accepted"),
+        body=_(
+            "The secretariat accepted the challenge “{title}”. It can now become part of a "
+            "call for solutions; we will keep you informed."
+        ),
+    )
+)
+CHALLENGE_DETAIL_REQUESTED = register_event(
+    Event(
+        code="challenges.challenge_detail_requested",
+        category=CALLS.code,
+        title=_("The secretariat needs more detail about your challenge {reference}"),
+        body=_(
+            "To continue with “{title}”, please add: {items}. {message} Answer on the "
+            "challenge's page."
+        ),
+    )
+)
+CHALLENGE_DECLINED = register_event(
+    Event(
+        code="challenges.challenge_declined",
+        category=CALLS.code,
+        title=_("Your challenge {reference} was not accepted"),
+        body=_("The secretariat did not accept the challenge “{title}”. Reason: {reason}"),
+    )
+)
+CHALLENGE_REOPENED = register_event(
+    Event(
+        code="challenges.challenge_reopened",
+        category=CALLS.code,
+        title=_("Your challenge {reference} is under review again"),
+        body=_("The secretariat put the challenge “{title}” back in its triage queue."),
+    )
+)
+CHALLENGE_MERGED = register_event(
+    Event(
+        code="challenges.challenge_merged",
+        category=CALLS.code,
+        title=_("Two challenges were merged: {merged} into {target}"),
+        body=_(
+            "The secretariat found that “{merged}” and “{target}” describe the same problem and "
+            "merged the first into the second, which carries both forward. Nothing was deleted "
+            "and the authors are kept. It concerns your challenge “{title}”."
+        ),
+    )
+)
+CHALLENGE_UNMERGED = register_event(
+    Event(
+        code="challenges.challenge_unmerged",
+        category=CALLS.code,
+        title=_("A merge was undone: {merged} and {target} are separate again"),
+        body=_(
+            "The secretariat undid the merge of “{merged}” into “{target}”. It concerns your "
+            "challenge “{title}”."
+        ),
+    )
+)
