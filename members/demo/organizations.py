@@ -396,6 +396,7 @@ STAFF_POSITIONS = {
     "secretaria@cmsp.pe": "Secretaria técnica del Clúster",
     "membresias@cmsp.pe": "Coordinadora de membresías",
     "auditoria@cmsp.pe": "Auditor interno",
+    "convocatorias@cmsp.pe": "Gestora de convocatorias de innovación",
 }
 DEMO_PHONES = {
     "secretaria@cmsp.pe": "+5154201234",

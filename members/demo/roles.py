@@ -1,9 +1,10 @@
 """Demo staff and their roles (run first: the other demo modules act as the secretariat).
 
-``secretaria@cmsp.pe`` is the administrator (every staff permission, manages roles); two
+``secretaria@cmsp.pe`` is the administrator (every staff permission, manages roles); three
 narrower colleagues show what roles change: a membership officer (decides memberships, receives
-the membership notifications) and an auditor (reads every staff page and the audit log, acts on
-nothing). Like every member of staff, they set up two-factor authentication on first login.
+the membership notifications), a call manager (triages challenges, runs calls and reads their
+proposals) and an auditor (reads every staff page and the audit log, acts on nothing). Like every
+member of staff, they set up two-factor authentication on first login.
 
 The first administrator is given the role directly (nobody could grant it yet); every other role
 goes through ``staff_role_grant``, so the grants are audited. Running it twice changes nothing.
@@ -29,6 +30,8 @@ DEMO_STAFF = [
     (ADMINISTRATOR_EMAIL, "Lucía Quispe Mamani", "es", [roles.ADMINISTRATOR]),
     ("membresias@cmsp.pe", "Rosa Condori Apaza", "es", [roles.MEMBERSHIP_OFFICER]),
     ("auditoria@cmsp.pe", "Carlos Mendoza Ríos", "en", [roles.AUDITOR]),
+    # Triages the challenge survey and runs the calls (challenges.demo acts as her).
+    ("convocatorias@cmsp.pe", "Andrea Huanca Salas", "es", [roles.CALL_MANAGER]),
 ]
 
 
