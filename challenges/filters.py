@@ -12,9 +12,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cluster_portal.core.peru import Region
 from members.models import Organization
 
-from .models import Call
+from .models import Call, Challenge
 
 # --- Calls ------------------------------------------------------------------------------------
 
@@ -57,7 +58,9 @@ class CallFilter(django_filters.FilterSet):
         model = Call
         fields: list[str] = []
 
-    def filter_open(self, queryset: QuerySet[Call], name: str, value: bool | None) -> QuerySet[Call]:
+    def filter_open(
+        self, queryset: QuerySet[Call], name: str, value: bool | None
+    ) -> QuerySet[Call]:
         from .workflows import ACCEPTS_PROPOSALS, CALL
 
         if value is None:
@@ -70,3 +73,84 @@ class CallFilter(django_filters.FilterSet):
             return queryset
         # The list is stored as JSON text: match the quoted code (works on SQLite and PostgreSQL).
         return queryset.filter(Q(eligible_kinds=[]) | Q(eligible_kinds__icontains=f'"{value}"'))
+
+
+# --- Challenges (surveys) ----------------------------------------------------------------------
+
+
+def _capability_choices(dimension: str) -> Any:
+    from members.models import Capability
+
+    def choices() -> list[tuple[str, str]]:
+        return [
+            (c.slug, c.name)
+            for c in Capability.objects.filter(dimension=dimension, is_active=True).order_by(
+                "position", "slug"
+            )
+        ]
+
+    return choices
+
+
+class ChallengeFilter(django_filters.FilterSet):
+    """Challenges (``challenges_visible_to`` rows): operational area, region, value-chain stage,
+    service area. A restricted challenge shown by its public version does not reveal its
+    region: the region filter matches only challenges whose original the reader sees."""
+
+    area = django_filters.ChoiceFilter(
+        field_name="operational_area",
+        choices=Challenge.OperationalArea.choices,
+        label=_("Operational area"),
+        empty_label=_("Any area"),
+    )
+    region = django_filters.ChoiceFilter(
+        choices=Region.choices,
+        method="filter_region",
+        label=_("Region"),
+        empty_label=_("Any region"),
+    )
+    stage = django_filters.ChoiceFilter(
+        choices=_capability_choices("value_chain"),
+        method="filter_stage",
+        label=_("Value-chain stage"),
+        empty_label=_("Any stage"),
+        help_text=_("Code of a value-chain stage of the capability taxonomy."),
+    )
+    service = django_filters.ChoiceFilter(
+        choices=_capability_choices("service_area"),
+        method="filter_service",
+        label=_("Service area"),
+        empty_label=_("Any service area"),
+        help_text=_("Code of a service area of the capability taxonomy."),
+    )
+
+    class Meta:
+        model = Challenge
+        fields: list[str] = []
+
+    def filter_region(
+        self, queryset: QuerySet[Challenge], name: str, value: str
+    ) -> QuerySet[Challenge]:
+        if not value:
+            return queryset
+        return queryset.filter(region=value, shows_original=True)
+
+    def _by_capability(
+        self, queryset: QuerySet[Challenge], relation: str, slug: str
+    ) -> QuerySet[Challenge]:
+        if not slug:
+            return queryset
+        through = getattr(Challenge, relation).through
+        return queryset.filter(
+            pk__in=through.objects.filter(capability__slug=slug).values("challenge_id")
+        )
+
+    def filter_stage(
+        self, queryset: QuerySet[Challenge], name: str, value: str
+    ) -> QuerySet[Challenge]:
+        return self._by_capability(queryset, "value_chain_stages", value)
+
+    def filter_service(
+        self, queryset: QuerySet[Challenge], name: str, value: str
+    ) -> QuerySet[Challenge]:
+        return self._by_capability(queryset, "service_areas", value)

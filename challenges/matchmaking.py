@@ -23,7 +23,7 @@ from .models import Call, Challenge
 
 
 def call_capabilities(*, call_id: int) -> QuerySet[Capability]:
-    """Active capabilities of the call's challenges (stages ∪ service areas)."""
+    """Active capabilities of the call's challenges (stages and service areas)."""
     challenges = Challenge.objects.filter(calls=call_id)
     return Capability.objects.filter(
         Q(pk__in=challenges.values("value_chain_stages"))
