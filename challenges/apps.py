@@ -7,3 +7,16 @@ class ChallengesConfig(AppConfig):
 
     name = "challenges"
     verbose_name = _("Open innovation")
+
+    def ready(self) -> None:
+        from cluster_portal.files.permissions import register_attachment_access
+
+        from .models import Proposal, ProposalPartner
+        from .permissions import can_view_proposal
+
+        # Proposal files and commitment letters: whoever may see the proposal (the lead's and
+        # the partners' people, staff roles reading). Downloads are audited.
+        register_attachment_access(Proposal, can_view_proposal)
+        register_attachment_access(
+            ProposalPartner, lambda user, partner: can_view_proposal(user, partner.proposal)
+        )
