@@ -76,6 +76,7 @@ def receipt_pdf(proposal: Proposal, language: str | None = None) -> bytes:
     context = receipt_context(proposal)
     with translation.override(language or translation.get_language()):
         pdf = FPDF(format="A4")
+        pdf.core_fonts_encoding = "windows-1252"  # WinAnsi: typographic dashes and quotes
         pdf.set_title(_latin(f"{context['reference']}"))
         pdf.set_creator("CMSP portal")
         pdf.add_page()

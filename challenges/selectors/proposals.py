@@ -14,7 +14,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.text import format_lazy
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cluster_portal.core.queues import Queue, QueuePage
@@ -285,7 +285,7 @@ def submission_checklist(
     items: list[ChecklistItem] = []
     for name in REQUIRED_FIELDS:
         if _is_blank(getattr(proposal, name)):
-            label = Proposal._meta.get_field(name).verbose_name
+            label = capfirst(Proposal._meta.get_field(name).verbose_name)
             items.append(
                 ChecklistItem(
                     f"field_{name}",
