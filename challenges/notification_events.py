@@ -157,7 +157,7 @@ CHALLENGE_ACCEPTED = register_event(
     Event(
         code="challenges.challenge_accepted",
         category=CALLS.code,
-        title=_("Your challenge {reference} was accepted"),
+        title=_("Your challenge “{title}” was accepted"),
         body=_(
             "The secretariat accepted the challenge “{title}”. It can now become part of a "
             "call for solutions; we will keep you informed."
@@ -168,7 +168,7 @@ CHALLENGE_DETAIL_REQUESTED = register_event(
     Event(
         code="challenges.challenge_detail_requested",
         category=CALLS.code,
-        title=_("The secretariat needs more detail about your challenge {reference}"),
+        title=_("The secretariat needs more detail about your challenge “{title}”"),
         body=_(
             "To continue with “{title}”, please add: {items}. {message} Answer on the "
             "challenge's page."
@@ -179,7 +179,7 @@ CHALLENGE_DECLINED = register_event(
     Event(
         code="challenges.challenge_declined",
         category=CALLS.code,
-        title=_("Your challenge {reference} was not accepted"),
+        title=_("Your challenge “{title}” was not accepted"),
         body=_("The secretariat did not accept the challenge “{title}”. Reason: {reason}"),
     )
 )
@@ -187,7 +187,7 @@ CHALLENGE_REOPENED = register_event(
     Event(
         code="challenges.challenge_reopened",
         category=CALLS.code,
-        title=_("Your challenge {reference} is under review again"),
+        title=_("Your challenge “{title}” is under review again"),
         body=_("The secretariat put the challenge “{title}” back in its triage queue."),
     )
 )
