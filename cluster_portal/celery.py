@@ -37,6 +37,12 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Reminders to lead organizations of draft proposals 7 days and 1 day before the deadline.
+    "challenges-proposal-reminders": {
+        "task": "challenges.tasks.send_proposal_reminders",
+        "schedule": crontab(minute=5),
+        "options": {"expires": 3000},
+    },
     "notifications-daily-digest": {
         "task": "notifications.tasks.send_digests",
         "schedule": crontab(hour=7, minute=0),

@@ -1,0 +1,17 @@
+"""Background jobs of the open-innovation funnel. Each takes JSON arguments, loads what it
+needs and calls a service; each is safe to run twice. Each sub-domain keeps its section."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+# --- Proposals -------------------------------------------------------------------------------
+
+
+@shared_task(name="challenges.tasks.send_proposal_reminders")
+def send_proposal_reminders() -> int:
+    """Hourly: remind lead admins of drafts 7 days and 1 day before their deadline (each
+    reminder once: ``ProposalReminder`` rows, see the service)."""
+    from .services.proposals import proposal_reminders_send
+
+    return proposal_reminders_send()
