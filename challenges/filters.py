@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,13 @@ class CallFilter(django_filters.FilterSet):
     open = django_filters.BooleanFilter(
         method="filter_open",
         label=_("Open now"),
+        widget=forms.Select(
+            choices=[
+                ("", _("Any")),
+                ("true", _("Taking proposals now")),
+                ("false", _("Not taking proposals")),
+            ]
+        ),
         help_text=_("true: taking proposals now; false: every other call."),
     )
     kind = django_filters.ChoiceFilter(
