@@ -373,3 +373,8 @@ def open_calls_panel(viewer: Viewer) -> dict[str, Any] | None:
     if not calls:
         return None
     return {"calls": calls, "now": now}
+
+
+def pending_clarifications_count(viewer: Viewer) -> int:
+    """Applicants' questions waiting for a call manager (the staff area's count)."""
+    return CallClarification.objects.filter(status=CallClarification.Status.PENDING).count()

@@ -69,6 +69,11 @@ DASHBOARD_PANELS: tuple[DashboardPanel, ...] = (
         "dashboard/panels/organizations.html",
     ),
     DashboardPanel(
+        "challenges.open_calls",
+        "challenges.selectors.calls.open_calls_panel",
+        "dashboard/panels/challenges_open_calls.html",
+    ),
+    DashboardPanel(
         "staff.queues",
         "cluster_portal.staff.selectors.staff_queues_panel",
         "dashboard/panels/staff_queues.html",

@@ -49,6 +49,15 @@ STAFF_AREAS: tuple[StaffArea, ...] = (
         count_label=_("members with overdue dues"),
     ),
     StaffArea(
+        "challenges_staff:call_list",
+        _("Calls"),
+        "megaphone",
+        frozenset({roles.MANAGE_CALLS, roles.VIEW_AUDIT_LOG}),
+        _("Build challenge calls, publish them, answer applicants' questions."),
+        count="challenges.selectors.calls.pending_clarifications_count",
+        count_label=_("questions from applicants waiting"),
+    ),
+    StaffArea(
         "audit:logentry_list",
         _("Audit log"),
         "journal-check",
