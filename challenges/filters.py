@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from cluster_portal.core.peru import Region
 from members.models import Organization
 
-from .models import Call, Challenge
+from .models import Call, Challenge, Proposal
 
 # --- Calls ------------------------------------------------------------------------------------
 
@@ -162,3 +162,27 @@ class ChallengeFilter(django_filters.FilterSet):
         self, queryset: QuerySet[Challenge], name: str, value: str
     ) -> QuerySet[Challenge]:
         return self._by_capability(queryset, "service_areas", value)
+
+
+# --- Proposals --------------------------------------------------------------------------------
+
+
+def _proposal_status_choices() -> list[tuple[str, Any]]:
+    from .workflows import PROPOSAL
+
+    return list(PROPOSAL.choices())
+
+
+class ProposalFilter(django_filters.FilterSet):
+    """A caller's proposals: by call and by status."""
+
+    call = django_filters.NumberFilter(
+        field_name="call_id", label=_("Call"), min_value=1, help_text=_("Id of a call.")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=_proposal_status_choices, label=_("Status"), empty_label=_("Any status")
+    )
+
+    class Meta:
+        model = Proposal
+        fields: list[str] = []
