@@ -74,6 +74,11 @@ DASHBOARD_PANELS: tuple[DashboardPanel, ...] = (
         "dashboard/panels/challenges_open_calls.html",
     ),
     DashboardPanel(
+        "challenges.proposals",
+        "challenges.selectors.proposals.proposals_panel",
+        "dashboard/panels/challenges_proposals.html",
+    ),
+    DashboardPanel(
         "staff.queues",
         "cluster_portal.staff.selectors.staff_queues_panel",
         "dashboard/panels/staff_queues.html",
