@@ -69,6 +69,11 @@ DASHBOARD_PANELS: tuple[DashboardPanel, ...] = (
         "dashboard/panels/organizations.html",
     ),
     DashboardPanel(
+        "challenges.surveys",
+        "challenges.selectors.surveys.challenges_panel",
+        "dashboard/panels/challenges_surveys.html",
+    ),
+    DashboardPanel(
         "challenges.open_calls",
         "challenges.selectors.calls.open_calls_panel",
         "dashboard/panels/challenges_open_calls.html",

@@ -49,6 +49,15 @@ STAFF_AREAS: tuple[StaffArea, ...] = (
         count_label=_("members with overdue dues"),
     ),
     StaffArea(
+        "challenges_staff:triage_list",
+        _("Challenge triage"),
+        "funnel",
+        frozenset({roles.MANAGE_CALLS, roles.VIEW_AUDIT_LOG}),
+        _("Accept, question, merge or share the challenges companies report; survey rounds."),
+        count="challenges.selectors.surveys.triage_waiting_count",
+        count_label=_("challenges waiting for triage"),
+    ),
+    StaffArea(
         "challenges_staff:call_list",
         _("Calls"),
         "megaphone",
