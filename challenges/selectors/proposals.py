@@ -400,20 +400,55 @@ def staff_proposal_get(*, proposal_id: int, call_id: int | None = None) -> Propo
 
 
 def proposals_panel(viewer: Viewer) -> dict[str, Any] | None:
-    """ "Your proposals": drafts of the person's organizations with their deadline, and the
-    partnership invitations waiting for the person's answer (3 queries; none without an
-    organization)."""
+    """ "Your proposals": drafts of the person's organizations (lead or partner) that may still
+    change, with their deadline, and the partnership invitations waiting for the answer of an
+    organization the person is an admin of. One query when there is nothing (the panel is then
+    hidden), three otherwise (proposals, their partners, the calls' extensions)."""
     if not viewer.organization_ids:
         return None
-    from ..workflows import EDITABLE, PROPOSAL
+    from ..workflows import EDITABLE, PARTNER, PARTNER_ACTIVE_TAG, PROPOSAL
 
+    ids = viewer.organization_ids
+    admin_of = {
+        org_id
+        for org_id, role in viewer.organizations.items()
+        if role.role == OrganizationMember.Role.ADMIN
+    }
+    proposals = list(
+        Proposal.objects.filter(
+            _own_proposals_filter(ids), status__in=PROPOSAL.values_tagged(EDITABLE)
+        )
+        .select_related("call", "lead_organization")
+        .prefetch_related(
+            Prefetch("partners", queryset=ProposalPartner.objects.select_related("organization")),
+            "call__extensions",
+        )
+        .order_by("pk")
+    )
+    drafts: list[ProposalRow] = []
+    invitations: list[ProposalPartner] = []
+    for proposal in proposals:
+        row = _row(proposal, ids)
+        if not row.is_open:
+            continue
+        drafts.append(row)
+        for partner in proposal.partners.all():
+            partner.proposal = proposal
+            if (
+                partner.status == ProposalPartner.Status.INVITED
+                and partner.organization_id in admin_of
+            ):
+                invitations.append(partner)
     drafts = [
-        row
-        for row in proposals_for_user(user=viewer.user)
-        if PROPOSAL.has_tag(row.proposal, EDITABLE) and row.is_open
+        r
+        for r in drafts
+        if r.part == "lead"
+        or any(
+            p.organization_id in ids and PARTNER.has_tag(p, PARTNER_ACTIVE_TAG)
+            for p in r.proposal.partners.all()
+        )
     ]
-    invitations = list(partnership_invitations_for_user(user=viewer.user)[:10])
     if not drafts and not invitations:
         return None
-    drafts.sort(key=lambda r: r.deadline or timezone.now())
-    return {"drafts": drafts[:10], "invitations": invitations}
+    drafts.sort(key=lambda r: (r.deadline or timezone.now(), r.proposal.pk))
+    return {"drafts": drafts[:10], "invitations": invitations[:10]}
