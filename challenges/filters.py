@@ -141,7 +141,8 @@ class ChallengeFilter(django_filters.FilterSet):
     ) -> QuerySet[Challenge]:
         if not value:
             return queryset
-        return queryset.filter(region=value, shows_original=True)
+        # shows_original: annotated by challenges_visible_to (mypy sees only model fields).
+        return queryset.filter(region=value, shows_original=True)  # type: ignore[misc]
 
     def _by_capability(
         self, queryset: QuerySet[Challenge], relation: str, slug: str

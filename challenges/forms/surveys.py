@@ -50,6 +50,22 @@ def _capabilities(dimension: str) -> Any:
     )
 
 
+#: Help texts of the model fields shown in the form.
+HELP_TEXTS: dict[str, Any] = {
+    "confidentiality": _(
+        "Public: anyone reads it. Members only: people of member organizations. "
+        "Restricted: only your company and the secretariat read it; others see "
+        "the public version below, if you write one, and nothing otherwise."
+    ),
+    "public_title": _(
+        "For restricted challenges: a sanitized title without names, e.g. "
+        "“A copper mine in Moquegua at 3,500 m loses conveyor belts early”."
+    ),
+    "public_summary": _("For restricted challenges: what others may read."),
+    "site": _("Mine unit or plant (optional)."),
+}
+
+
 class ChallengeForm(forms.Form):
     """Every field of the issue: the problem, where, its impact, what is wanted, the taxonomy
     (one group of checkboxes per dimension) and the confidentiality with its public version."""
@@ -96,19 +112,7 @@ class ChallengeForm(forms.Form):
                 "public_summary": forms.Textarea(attrs={"rows": 3}),
                 "confidentiality": forms.RadioSelect,
             },
-            help_texts={
-                "confidentiality": _(
-                    "Public: anyone reads it. Members only: people of member organizations. "
-                    "Restricted: only your company and the secretariat read it; others see "
-                    "the public version below, if you write one, and nothing otherwise."
-                ),
-                "public_title": _(
-                    "For restricted challenges: a sanitized title without names, e.g. "
-                    "“A copper mine in Moquegua at 3,500 m loses conveyor belts early”."
-                ),
-                "public_summary": _("For restricted challenges: what others may read."),
-                "site": _("Mine unit or plant (optional)."),
-            },
+            help_texts=HELP_TEXTS,
         )
         organization_field = self.fields.pop("organization")
         self.fields = {"organization": organization_field, **model_fields, **self.fields}

@@ -679,7 +679,8 @@ def challenge_unmerge(*, actor: User, challenge: Challenge) -> Challenge:
     companies notified."""
     challenge = _lock(challenge)
     CHALLENGE.require(challenge, "unmerge", actor=actor)
-    into = Challenge.objects.select_related("organization").get(pk=challenge.merged_into_id)
+    # The model's constraint guarantees a merged challenge has its target.
+    into = Challenge.objects.select_related("organization").get(merged_challenges=challenge)
     CHALLENGE.apply(challenge, "unmerge")  # to status_before_merge
     restored = challenge.status
     challenge.merged_into = None

@@ -283,3 +283,14 @@ def test_a_company_person_cannot_reach_round_creation(company_admin):
     UserFactory()
     response = client_for(company_admin).get(reverse("challenges_staff:round_create"))
     assert response.status_code == 404
+
+
+def test_dashboard_panel_for_company_people_only(company, company_member):
+    ChallengeFactory(organization=company, status=S.DETAIL_REQUESTED, title="Reto con pregunta")
+    page = client_for(company_member).get(reverse("dashboard")).content.decode()
+    assert 'data-testid="panel-challenges.surveys"' in page
+    assert "Reto con pregunta" in page
+    assert "answer to continue" in page  # the state's next step
+    supplier_person = OrganizationMemberFactory().user
+    other = client_for(supplier_person).get(reverse("dashboard")).content.decode()
+    assert 'data-testid="panel-challenges.surveys"' not in other
