@@ -1,0 +1,238 @@
+"""The open-innovation demo dataset: realistic, valid, idempotent, and alive whatever the date."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import time_machine
+from django.db import transaction
+from django.utils import timezone
+
+from challenges import demo
+from challenges.demo import surveys as demo_surveys
+from challenges.demo.common import CALL_MANAGER_EMAIL
+from challenges.models import (
+    Call,
+    CallClarification,
+    CallQuestion,
+    Challenge,
+    DeadlineExtension,
+    Proposal,
+    ProposalAnswer,
+    ProposalSubmission,
+    SurveyRound,
+)
+from challenges.models.proposals import COMMITMENT_LETTER_PURPOSE
+from challenges.permissions import can_manage_calls
+from challenges.services.proposals import snapshot_sha256
+from cluster_portal.files.models import Attachment
+from cluster_portal.files.storage import PrivateFileSystemStorage
+from members import demo as members_demo
+from members.models import Organization, User
+
+ACADEMIA = Organization.Kind.ACADEMIA
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def seeded(
+    django_db_setup: None,
+    django_db_blocker: Any,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[None]:
+    """The demo, seeded once for the module (it takes seconds) inside a transaction rolled back
+    at the end; each test runs in its own savepoint on top of it. Uploads (logos, letters) go
+    to a temporary directory."""
+    field = Attachment._meta.get_field("file")
+    storage = field.storage
+    field.storage = PrivateFileSystemStorage(location=str(tmp_path_factory.mktemp("private")))
+    with django_db_blocker.unblock(), transaction.atomic():
+        members_demo.seed(stdout=io.StringIO())
+        demo.seed(stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+    field.storage = storage
+
+
+def _counts() -> dict[str, int]:
+    from challenges import models
+
+    counted = [getattr(models, name) for name in models.__all__]
+    counted += [Challenge.shared_with.through]
+    return {model.__name__: model.objects.count() for model in counted}
+
+
+def test_seed_twice_leaves_the_same_data(seeded: None) -> None:
+    first = _counts()
+    started = time.monotonic()
+    demo.seed(stdout=io.StringIO())
+    assert time.monotonic() - started < 10
+    assert _counts() == first
+
+
+def test_challenges_cover_every_state_and_confidentiality(seeded: None) -> None:
+    challenges = list(Challenge.objects.all())
+    assert len(challenges) >= 30
+    assert {c.status for c in challenges} == set(Challenge.Status.values)
+    assert {c.confidentiality for c in challenges} == set(Challenge.Confidentiality.values)
+    restricted = [c for c in challenges if c.is_restricted]
+    assert sum(1 for c in restricted if c.has_public_version) >= 3
+    assert all(c.public_title.strip() == "" for c in challenges if not c.is_restricted)
+    merged = [c for c in challenges if c.status == Challenge.Status.MERGED]
+    assert merged
+    assert all(c.merged_into_id and c.status_before_merge for c in merged)
+    # Shared pairs link challenges of different companies.
+    pairs = Challenge.shared_with.through.objects.select_related("from_challenge", "to_challenge")
+    assert pairs.count() >= 6  # three pairs, both directions
+    assert all(p.from_challenge.organization_id != p.to_challenge.organization_id for p in pairs)
+    # Many companies, regions and altitudes.
+    assert len({c.organization_id for c in challenges}) >= 10
+    assert len({c.region for c in challenges}) >= 7
+    assert len({c.altitude_band for c in challenges}) == len(Challenge.AltitudeBand.values)
+    assert len({c.operational_area for c in challenges}) >= 12
+
+
+def test_triage_queue_shows_waiting_times_and_requests(seeded: None) -> None:
+    now = timezone.now()
+    queued = Challenge.objects.filter(status=Challenge.Status.SUBMITTED)
+    waits = sorted((now - c.queued_at).days for c in queued)
+    assert waits[0] <= 3  # some fresh,
+    assert waits[-1] >= 14  # some waiting for weeks
+    assert all(c.reference and c.reference.startswith("CMSP-RET-") for c in queued)
+    assert queued.exclude(detail_answer="").exists()  # answered a request, back in the queue
+    asked = Challenge.objects.filter(status=Challenge.Status.DETAIL_REQUESTED)
+    assert asked.count() >= 2
+    assert all(c.detail_checklist and c.queued_at is None for c in asked)
+    declined = Challenge.objects.filter(status=Challenge.Status.DECLINED)
+    assert declined
+    assert all(c.decline_reason for c in declined)
+
+
+def test_rounds_one_open_now_one_closed_earlier(seeded: None) -> None:
+    rounds = list(SurveyRound.objects.all())
+    assert sum(1 for r in rounds if r.is_open) == 1
+    assert sum(1 for r in rounds if r.closes_at < timezone.now()) == 1
+    first = SurveyRound.objects.get(title=demo_surveys.ROUNDS[demo_surveys.FIRST][0])
+    assert all(
+        first.opens_at <= c.submitted_at < first.closes_at
+        for c in first.challenges.exclude(submitted_at=None)
+    )
+
+
+def test_every_demo_row_is_valid(seeded: None) -> None:
+    from challenges import models
+
+    for name in models.__all__:
+        for row in getattr(models, name).objects.all():
+            row.full_clean()
+
+
+def test_the_demo_stays_alive_when_seeded_again_later(seeded: None) -> None:
+    before = _counts()
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=60), tick=False):
+        demo.seed(stdout=io.StringIO())
+        assert _counts() == before
+        current = [r for r in SurveyRound.objects.all() if r.is_open]
+        assert len(current) == 1
+        open_now = _open_now()
+        assert len(open_now) >= 2
+        assert {c.status for c in Call.objects.all()} == set(Call.Status.values)
+        submissions = ProposalSubmission.objects.all()
+        assert all(s.sha256 == snapshot_sha256(s.snapshot) for s in submissions)
+        waits = sorted(
+            (timezone.now() - c.queued_at).days
+            for c in Challenge.objects.filter(status=Challenge.Status.SUBMITTED)
+        )
+        assert waits[0] <= 3
+
+
+def _open_now() -> list[Call]:
+    now = timezone.now()
+    return [
+        c for c in Call.objects.filter(status=Call.Status.OPEN) if c.opens_at <= now < c.closes_at
+    ]
+
+
+def test_calls_cover_every_state_and_rule(seeded: None) -> None:
+    calls = list(Call.objects.prefetch_related("criteria", "questions", "challenges", "sponsors"))
+    assert {c.status for c in calls} == set(Call.Status.values)
+    open_now = _open_now()
+    assert len(open_now) >= 2
+    assert any(
+        (timezone.localtime(c.closes_at).date() - timezone.localdate()).days == 5 for c in open_now
+    )
+    for call in calls:
+        assert sum(c.weight for c in call.criteria.all()) == 100
+        assert call.challenges.all()
+        assert call.sponsors.all()
+        assert all(c.status == Challenge.Status.ACCEPTED for c in call.challenges.all())
+        assert call.opens_at < call.closes_at <= call.evaluation_ends_at <= call.results_at
+    past = [c for c in calls if c.status in ("closed", "in_evaluation", "decided", "archived")]
+    assert all(c.closes_at < timezone.now() for c in past)
+    assert {q.kind for c in calls for q in c.questions.all()} == set(CallQuestion.Kind.values)
+    assert {c.funding_per_project.currency.code for c in calls} == {"PEN", "USD"}
+    assert any(ACADEMIA in c.required_partner_kinds for c in calls)
+    assert any(c.members_only for c in calls)
+    assert any(not c.members_only for c in calls)
+    assert any(c.eligible_regions for c in calls)
+    assert any(c.max_proposals_per_organization for c in calls)
+    # The FAQ: a call with published clarifications (in both languages) and one pending.
+    faq = CallClarification.objects.filter(call__code="oro-sin-mercurio")
+    assert faq.filter(status="published").exclude(public_question_en="").count() >= 2
+    assert faq.filter(status="pending").count() == 1
+    extension = DeadlineExtension.objects.get()
+    assert extension.call.status == Call.Status.CLOSED
+    assert extension.closes_at > timezone.now() > extension.call.closes_at
+
+
+def test_restricted_words_stay_out_of_published_calls(seeded: None) -> None:
+    for call in Call.objects.exclude(status="draft").prefetch_related("challenges"):
+        text = " ".join([call.title, call.summary, call.description, call.description_en])
+        for challenge in call.challenges.all():
+            if challenge.is_restricted:
+                assert challenge.has_public_version
+                assert challenge.site not in text
+                assert challenge.title not in text
+
+
+def test_proposals_cover_the_lifecycle_and_consortia(seeded: None) -> None:
+    proposals = list(Proposal.objects.prefetch_related("partners__organization", "submissions"))
+    assert len(proposals) >= 25
+    statuses = {p.status for p in proposals}
+    assert statuses == set(Proposal.Status.values)
+    partners = [partner for p in proposals for partner in p.partners.all()]
+    assert {p.status for p in partners} >= {"confirmed", "invited", "declined"}
+    assert {p.organization.kind for p in partners} >= {"academia", "mets"}
+    assert sum(1 for p in proposals if len(p.partners.all()) >= 2) >= 2
+    # Confirmed partners uploaded their commitment letter.
+    letters = Attachment.objects.filter(purpose=COMMITMENT_LETTER_PURPOSE).count()
+    assert letters == sum(1 for p in partners if p.status == "confirmed")
+    # Submitted through the service: gapless references, snapshots whose SHA-256 verifies.
+    numbers = sorted(int(p.reference.rsplit("-", 1)[1]) for p in proposals if p.reference)
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert len(numbers) >= 18
+    submissions = ProposalSubmission.objects.all()
+    assert all(s.sha256 == snapshot_sha256(s.snapshot) for s in submissions)
+    assert all(s.snapshot["submitted_at"] == s.submitted_at.isoformat() for s in submissions)
+    assert any(len(p.submissions.all()) == 2 for p in proposals)  # unsubmitted, then again
+    assert any(p.status == "draft" and p.reference for p in proposals)  # unsubmitted to edit
+    assert ProposalAnswer.objects.count() >= 60
+    # Drafts in the call closing in five days: their 7-day reminder is due.
+    closing = min(_open_now(), key=lambda c: c.closes_at)
+    assert closing.proposals.filter(status="draft").count() >= 2
+    # Every submission happened before its call (or the lead's extension) closed.
+    for submission in submissions.select_related("proposal__call"):
+        assert submission.submitted_at < submission.proposal.call.closes_at
+
+
+def test_the_demo_call_manager_runs_the_calls(seeded: None) -> None:
+    manager = User.objects.get(email=CALL_MANAGER_EMAIL)
+    assert can_manage_calls(manager)
+    assert Call.objects.filter(created_by=manager).count() == Call.objects.count()
+    assert Challenge.objects.filter(triaged_by=manager).exists()
