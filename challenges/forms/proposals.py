@@ -3,7 +3,7 @@ transition, what is missing) are the services' (``challenges.services.proposals`
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.text import capfirst
@@ -19,7 +19,7 @@ REASON_MAX = 1000
 
 
 def _label(name: str) -> Any:
-    return capfirst(Proposal._meta.get_field(name).verbose_name)
+    return capfirst(Proposal._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
 
 
 class ProposalForm(forms.Form):
@@ -72,10 +72,9 @@ class ProposalForm(forms.Form):
             kwargs["initial"] = self._initial(proposal)
         super().__init__(*args, **kwargs)
         challenges = list(proposal.call.challenges.all())
-        self.fields["challenge"].queryset = Challenge.objects.filter(
-            pk__in=[c.pk for c in challenges]
-        )
-        self.fields["challenge"].choices = [("", "—")] + [(c.pk, c.title) for c in challenges]
+        challenge_field = cast(forms.ModelChoiceField, self.fields["challenge"])
+        challenge_field.queryset = Challenge.objects.filter(pk__in=[c.pk for c in challenges])
+        challenge_field.choices = [("", "—")] + [(c.pk, c.title) for c in challenges]
         self.questions: list[CallQuestion] = []
         answers = {a.question_id: a.value for a in proposal.answers.all()}
         for question in proposal.call.questions.all():
@@ -139,7 +138,9 @@ class LeadOrganizationForm(forms.Form):
 
     def __init__(self, *args: Any, organizations: list[Organization], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].choices = [(o.pk, o.display_name) for o in organizations]
+        cast(forms.ChoiceField, self.fields["organization"]).choices = [
+            (o.pk, o.display_name) for o in organizations
+        ]
 
 
 class PartnerInviteForm(forms.Form):
@@ -159,7 +160,7 @@ class PartnerInviteForm(forms.Form):
 
     def __init__(self, *args: Any, organizations: list[Organization], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].choices = [("", "—")] + [
+        cast(forms.ChoiceField, self.fields["organization"]).choices = [("", "—")] + [
             (o.pk, o.display_name) for o in organizations
         ]
 
@@ -188,6 +189,6 @@ class ProposalFileForm(forms.Form):
 
     def __init__(self, *args: Any, questions: list[CallQuestion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["question"].choices = [("", _("Another attachment"))] + [
-            (q.pk, q.localized_label) for q in questions
-        ]
+        cast(forms.ChoiceField, self.fields["question"]).choices = [
+            ("", _("Another attachment"))
+        ] + [(q.pk, q.localized_label) for q in questions]

@@ -285,7 +285,7 @@ def submission_checklist(
     items: list[ChecklistItem] = []
     for name in REQUIRED_FIELDS:
         if _is_blank(getattr(proposal, name)):
-            label = capfirst(Proposal._meta.get_field(name).verbose_name)
+            label = capfirst(Proposal._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
             items.append(
                 ChecklistItem(
                     f"field_{name}",

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cluster_portal.core.actions import redirect_after_post, run_action
 from cluster_portal.core.forms import add_service_error, error_text
 from cluster_portal.core.workflows import Action
-from members.models import Organization, OrganizationMember
+from members.models import Organization, OrganizationMember, User
 from members.viewer import viewer_for
 
 from .. import permissions
@@ -45,6 +45,13 @@ from ..selectors.calls import deadline_for
 from ..services import proposals as services
 from ..workflows import EDITABLE, PARTNER, PARTNER_ACTIVE_TAG, PROPOSAL, before_deadline
 
+
+class AuthenticatedRequest(HttpRequest):
+    """What the login-required views receive (for the type checker)."""
+
+    user: User
+
+
 #: Most organizations offered by the partner search.
 PARTNER_SEARCH_LIMIT = 20
 
@@ -58,7 +65,7 @@ def proposal_detail_url(proposal: Proposal) -> str:
 
 @login_required
 @require_GET
-def proposal_list(request: HttpRequest) -> HttpResponse:
+def proposal_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "challenges/proposals/proposal_list.html",
@@ -82,7 +89,7 @@ class LeadOption:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def proposal_create(request: HttpRequest, code: str) -> HttpResponse:
+def proposal_create(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """Choose which of the person's organizations leads; each shows the call's rules for it."""
     call = get_object_or_404(Call.objects.prefetch_related("extensions"), code=code)
     if not permissions.can_view_call(request.user, call):
@@ -153,7 +160,7 @@ def _partner_candidates(proposal: Proposal, query: str) -> list[Organization]:
 
 
 def _detail_context(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     proposal: Proposal,
     *,
     form: ProposalForm | None = None,
@@ -186,7 +193,7 @@ def _detail_context(
         "file_questions": _file_questions(proposal),
         "file_form": file_form
         or ProposalFileForm(questions=_file_questions(proposal), auto_id="file_%s"),
-        "attachments": [(a, questions.get(_question_id(a.purpose))) for a in attachments],
+        "attachments": [(a, questions.get(_question_id(a.purpose) or 0)) for a in attachments],
         "partners": [(p, PARTNER.actions_for(p, user, audience="lead")) for p in partners],
         "letters": selectors.commitment_letters(partners),
         "partner_query": query,
@@ -209,7 +216,7 @@ def _question_id(purpose: str) -> int | None:
 
 @login_required
 @require_GET
-def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def proposal_detail(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
     proposal = selectors.proposal_get_for_user(user=request.user, proposal_id=proposal_id)
     return render(
         request, "challenges/proposals/proposal_detail.html", _detail_context(request, proposal)
@@ -218,7 +225,7 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def proposal_save(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def proposal_save(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
     """Save the draft: a full POST (Save button) or the htmx autosave as the person types.
     htmx gets the status fragment (saved at, the new version; or the conflict/refusal); a
     stale version saves nothing."""
@@ -269,7 +276,7 @@ def proposal_save(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def proposal_file_add(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def proposal_file_add(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
     proposal = selectors.proposal_get_for_user(user=request.user, proposal_id=proposal_id)
     questions = _file_questions(proposal)
     form = ProposalFileForm(request.POST, request.FILES, questions=questions, auto_id="file_%s")
@@ -281,14 +288,14 @@ def proposal_file_add(request: HttpRequest, proposal_id: int) -> HttpResponse:
             actor=request.user,
             proposal=proposal,
             uploaded_file=data["file"],
-            question=by_id.get(data["question"]) if data.get("question") else None,
+            question=by_id.get(int(data["question"])) if data.get("question") else None,
         ),
         success=_("The file was added."),
         redirect_to=proposal_detail_url(proposal) + "#files",
         render_invalid=lambda form: render(
             request,
             "challenges/proposals/proposal_detail.html",
-            _detail_context(request, proposal, file_form=form),
+            _detail_context(request, proposal, file_form=form),  # type: ignore[arg-type]
             status=400,
         ),
     )
@@ -297,7 +304,7 @@ def proposal_file_add(request: HttpRequest, proposal_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def proposal_file_remove(
-    request: HttpRequest, proposal_id: int, attachment_id: uuid.UUID
+    request: AuthenticatedRequest, proposal_id: int, attachment_id: uuid.UUID
 ) -> HttpResponse:
     proposal = selectors.proposal_get_for_user(user=request.user, proposal_id=proposal_id)
     attachment = next(
@@ -337,7 +344,7 @@ _LEAD_SERVICES = {
 
 @login_required
 @require_POST
-def proposal_action(request: HttpRequest, proposal_id: int, action: str) -> HttpResponse:
+def proposal_action(request: AuthenticatedRequest, proposal_id: int, action: str) -> HttpResponse:
     if action not in _LEAD_SERVICES:
         raise Http404
     proposal = selectors.proposal_get_for_user(user=request.user, proposal_id=proposal_id)
@@ -362,7 +369,7 @@ def proposal_action(request: HttpRequest, proposal_id: int, action: str) -> Http
 
 @login_required
 @require_POST
-def partner_invite(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def partner_invite(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
     proposal = selectors.proposal_get_for_user(user=request.user, proposal_id=proposal_id)
     candidates = _partner_candidates(proposal, "")
     # Any active member with an admin may be posted, not only the first page of the search.
@@ -397,10 +404,10 @@ def partner_invite(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def partner_remove(request: HttpRequest, partner_id: int) -> HttpResponse:
-    partner = get_object_or_404(ProposalPartner.objects.select_related("proposal"), pk=partner_id)
-    proposal = selectors.proposal_get_for_user(user=request.user, proposal_id=partner.proposal_id)
-    partner = next(p for p in proposal.partners.all() if p.pk == partner.pk)
+def partner_remove(request: AuthenticatedRequest, partner_id: int) -> HttpResponse:
+    found = get_object_or_404(ProposalPartner, pk=partner_id)
+    proposal = selectors.proposal_get_for_user(user=request.user, proposal_id=found.proposal_id)
+    partner = next(p for p in proposal.partners.all() if p.pk == partner_id)
     return run_action(
         request,
         service=lambda data: services.partner_remove(actor=request.user, partner=partner),
@@ -410,7 +417,7 @@ def partner_remove(request: HttpRequest, partner_id: int) -> HttpResponse:
 
 
 def _partner_context(
-    request: HttpRequest, partner: ProposalPartner, **forms: Any
+    request: AuthenticatedRequest, partner: ProposalPartner, **forms: Any
 ) -> dict[str, Any]:
     actions = PARTNER.actions_for(partner, request.user, audience="partner")
     return {
@@ -428,7 +435,7 @@ def _partner_context(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def partner_answer(request: HttpRequest, partner_id: int) -> HttpResponse:
+def partner_answer(request: AuthenticatedRequest, partner_id: int) -> HttpResponse:
     """The partner organization's page: confirm with the commitment letter, decline, or leave."""
     partner = selectors.partner_get_for_user(user=request.user, partner_id=partner_id)
     if request.method == "GET":
@@ -478,7 +485,7 @@ def partner_answer(request: HttpRequest, partner_id: int) -> HttpResponse:
 # --- Receipt ---------------------------------------------------------------------------------
 
 
-def _submitted_proposal(request: HttpRequest, proposal_id: int) -> Proposal:
+def _submitted_proposal(request: AuthenticatedRequest, proposal_id: int) -> Proposal:
     proposal = selectors.proposal_get_for_user(user=request.user, proposal_id=proposal_id)
     if not proposal.reference or not proposal.submissions.exists():
         raise Http404
@@ -487,14 +494,14 @@ def _submitted_proposal(request: HttpRequest, proposal_id: int) -> Proposal:
 
 @login_required
 @require_GET
-def proposal_receipt(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def proposal_receipt(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
     proposal = _submitted_proposal(request, proposal_id)
     return render(request, "challenges/proposals/proposal_receipt.html", receipt_context(proposal))
 
 
 @login_required
 @require_GET
-def proposal_receipt_pdf(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def proposal_receipt_pdf(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
     proposal = _submitted_proposal(request, proposal_id)
     response = HttpResponse(receipt_pdf(proposal), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{proposal.reference}.pdf"'

@@ -43,7 +43,9 @@ class ProposalSerializer(serializers.ModelSerializer):
     co_funding = MoneySerializer(allow_null=True)
     partners = ProposalPartnerSerializer(many=True)
     deadline = serializers.SerializerMethodField()
-    challenge = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    challenge: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Proposal
