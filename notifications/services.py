@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -240,6 +242,22 @@ def _write_notifications(
     return created
 
 
+#: Set by :func:`in_app_only`: notifications made meanwhile send no email.
+_emails_suppressed: ContextVar[bool] = ContextVar("notifications_emails_suppressed", default=False)
+
+
+@contextmanager
+def in_app_only() -> Iterator[None]:
+    """Notifications made inside this block (``notify`` and ``notify_audience``) are in-app
+    only: no outbox email. For demo data and bulk imports, which run the real services but
+    must not mail the made-up (or real) addresses of the people they act for."""
+    token = _emails_suppressed.set(True)
+    try:
+        yield
+    finally:
+        _emails_suppressed.reset(token)
+
+
 def notify(
     *,
     recipients: Iterable[User],
@@ -267,6 +285,7 @@ def notify(
     spec = get_event(event)
     category = get_category(spec.category)
     _check_portal_path(url)
+    email = email and not _emails_suppressed.get()
     users = _unique_active(recipients)
     if not users:
         return []
@@ -324,6 +343,7 @@ def notify_audience(
 
     spec = get_event(event)
     _check_portal_path(url)
+    email = email and not _emails_suppressed.get()
     params = dict(audience_params or {})
     context = dict(context or {})
     _check_json(params, "audience parameters")
@@ -404,8 +424,9 @@ def notify_email(
     url: str = "",
     language: str | None = None,
     idempotency_key: str | None = None,
-) -> OutboxEmail:
-    """Email an address that may have no account yet (an invitation): one outbox row.
+) -> OutboxEmail | None:
+    """Email an address that may have no account yet (an invitation): one outbox row (none,
+    and ``None`` returned, inside :func:`in_app_only`).
 
     No preferences apply and there is no in-app notification. ``language`` defaults to the
     portal's default language (Spanish). Same transaction rules as :func:`notify`: written in the
@@ -416,6 +437,8 @@ def notify_email(
     spec = get_event(event)
     category = get_category(spec.category)
     _check_portal_path(url)
+    if _emails_suppressed.get():
+        return None
     key = idempotency_key or f"{spec.code}:{uuid.uuid4().hex}"
     with transaction.atomic():
         existing = OutboxEmail.objects.filter(idempotency_key=key).first()

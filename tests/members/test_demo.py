@@ -25,6 +25,7 @@ from members.models import (
     User,
 )
 from members.validators import validate_ruc
+from notifications.models import Notification, OutboxEmail
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +71,9 @@ def test_seed_demo_command_runs_members_demo() -> None:
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     assert "demo data: members ready" in out.getvalue()
+    # The services notify the demo's people in the portal, and mail nobody.
+    assert Notification.objects.exists()
+    assert not OutboxEmail.objects.exists()
     # The members demo plus the applicant organization registered through the membership
     # services by ``demo_membership`` (its application is waiting for more information).
     assert Organization.objects.count() == len(demo_organizations.ORGANIZATIONS) + 1

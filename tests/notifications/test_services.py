@@ -10,7 +10,7 @@ from django.utils import translation
 
 from notifications.events import UnknownEventError
 from notifications.models import Notification, NotificationPreference, OutboxEmail
-from notifications.services import notify, notify_email, preferences_update
+from notifications.services import in_app_only, notify, notify_email, preferences_update
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -183,6 +183,17 @@ def test_email_false_is_in_app_only() -> None:
     notify(recipients=[user], event="account.welcome", context={}, email=False)
     assert Notification.objects.count() == 1
     assert OutboxEmail.objects.count() == 0
+
+
+def test_in_app_only_keeps_the_notification_and_drops_the_email() -> None:
+    user = UserFactory()
+    with in_app_only():
+        notify(recipients=[user], event="account.welcome", context={})
+    assert Notification.objects.count() == 1
+    assert OutboxEmail.objects.count() == 0
+    # Outside the block, email is back.
+    notify(recipients=[user], event="account.welcome", context={}, idempotency_key="again")
+    assert OutboxEmail.objects.count() == 1
 
 
 @pytest.mark.parametrize("url", ["https://evil.example/", "//evil.example/", "calls/1/"])
