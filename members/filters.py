@@ -4,7 +4,11 @@ Directory filters, shared by the HTML directory and ``GET /api/v1/organizations/
 
 One FilterSet so that both answer the same question the same way. Capabilities are addressed
 by their code (``?commodity=copper&capability=water``); several values of one filter mean
-"any of them", different filters mean "all of them".
+"any of them", different filters mean "all of them". A well-formed code that names no active
+term of that dimension matches nothing (an empty list, not an error): the taxonomy is data the
+secretariat edits, so a partner's stored query keeps working when a term is retired, the API's
+schema does not change with it, and it answers like a filter on an id nobody holds. A malformed
+code (not a slug) is a 400.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from django.core.validators import MaxValueValidator
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from cluster_portal.api.filters import StaticChoiceFilter, TermCodeFilter
 from cluster_portal.core.peru import SOUTHERN_REGIONS, Region
 
 from .api.permissions import DirectoryViewer, directory_viewer
@@ -24,6 +29,9 @@ from .models import Capability, GoverningBody, Organization
 from .selectors.governance import governing_body_ids_seating
 from .selectors.organizations import capability_choices
 from .validators import is_ruc_shaped
+
+#: Codes of the taxonomy are the terms' slugs.
+TERM_CODE_MAX_LENGTH = Capability._meta.get_field("slug").max_length
 
 SEARCH_MAX_LENGTH = 100
 CAPABILITY_DIMENSIONS = (Capability.Dimension.VALUE_CHAIN, Capability.Dimension.SERVICE_AREA)
@@ -78,21 +86,31 @@ class OrganizationFilter(django_filters.FilterSet):
         label=_("Mining scale"),
         empty_label=_("All scales"),
     )
-    region = django_filters.ChoiceFilter(
+    region = StaticChoiceFilter(
         choices=region_choices, label=_("Region"), empty_label=_("All regions")
     )
-    capability = django_filters.MultipleChoiceFilter(
+    capability = TermCodeFilter(
         choices=_capability_grouped_choices,
+        max_length=TERM_CODE_MAX_LENGTH,
         method="filter_capability",
         label=_("Capability"),
         widget=ListSelect,
         help_text=_("Value-chain stage or service area."),
+        schema_description=_(
+            "Code of a value-chain stage or service area (e.g. water); repeat for any of "
+            "several. A code that names no active term matches nothing."
+        ),
     )
-    commodity = django_filters.MultipleChoiceFilter(
+    commodity = TermCodeFilter(
         choices=_commodity_choices,
+        max_length=TERM_CODE_MAX_LENGTH,
         method="filter_commodity",
         label=_("Commodity"),
         widget=ListSelect,
+        schema_description=_(
+            "Code of a commodity (e.g. copper); repeat for any of several. A code that names "
+            "no active term matches nothing."
+        ),
     )
 
     class Meta:
@@ -132,7 +150,9 @@ class OrganizationFilter(django_filters.FilterSet):
             return queryset
         # A subquery rather than a join: no duplicate rows, so no DISTINCT is needed.
         matching = Organization.capabilities.through.objects.filter(
-            capability__dimension__in=dimensions, capability__slug__in=slugs
+            capability__dimension__in=dimensions,
+            capability__slug__in=slugs,
+            capability__is_active=True,
         ).values("organization_id")
         return queryset.filter(pk__in=matching)
 

@@ -112,10 +112,43 @@ def _optional_in_responses(result: dict[str, Any]) -> None:
             del component["required"]
 
 
+#: What the API refuses in any text of the query string: a NUL byte
+#: (``cluster_portal.core.request_guard``: PostgreSQL cannot compare text containing one).
+NO_NUL_PATTERN = "^[^\\u0000]*$"
+
+
+def _document_query_parameters(parameters: list[dict[str, Any]]) -> None:
+    """What the query parameters of the API share: an empty optional single value (``?kind=``,
+    ``?page_size=``) is the same as leaving it out (django-filter and the pagination ignore
+    it), and no free text (a string, or an array of strings, with no ``enum``, ``pattern`` or
+    ``format`` of its own) may contain a NUL byte. Arrays say themselves what an empty item
+    means (ignored codes: their ``pattern``; ``ordering``: ``minItems``)."""
+    for parameter in parameters:
+        if parameter.get("in") != "query":
+            continue
+        schema = parameter.get("schema", {})
+        if not parameter.get("required") and schema.get("type") != "array":
+            parameter["allowEmptyValue"] = True
+        if schema.get("type") == "array":
+            schema = schema.get("items", {})
+        if schema.get("type") == "string" and not {"enum", "pattern", "format"} & schema.keys():
+            schema["pattern"] = NO_NUL_PATTERN
+
+
 class PortalAutoSchema(AutoSchema):
     """Adds ``{}`` (no credentials) to the security of reads open to anonymous callers: views
-    whose permission class sets ``allows_anonymous_reads``; documents the bounds number filters
-    enforce (``min_value``/``max_value``, ``schema_maximum``)."""
+    whose permission class sets ``allows_anonymous_reads``. Documents what filters enforce:
+    the bounds of number filters (``min_value``/``max_value``, ``schema_maximum``), the length
+    of text filters (``max_length``), the choices of filters whose choices come from code
+    (``schema_enum``: computed here, never from the database), the format of codes
+    (``schema_pattern``/``schema_max_length``); that an empty optional parameter is ignored and
+    that no text may contain a NUL byte."""
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        operation: dict[str, Any] | None = super().get_operation(*args, **kwargs)
+        if operation is not None:
+            _document_query_parameters(operation.get("parameters", []))
+        return operation
 
     def _get_filter_parameters(self) -> list[dict[str, Any]]:
         parameters: list[dict[str, Any]] = super()._get_filter_parameters()
@@ -123,15 +156,28 @@ class PortalAutoSchema(AutoSchema):
         filters = getattr(filterset_class, "base_filters", {}) if filterset_class else {}
         for parameter in parameters:
             field = filters.get(parameter["name"])
-            schema = parameter.get("schema", {})
-            if field is None or schema.get("type") not in ("integer", "number"):
+            if field is None:
                 continue
-            minimum = field.extra.get("min_value")
-            maximum = field.extra.get("max_value", getattr(field, "schema_maximum", None))
-            if minimum is not None:
-                schema["minimum"] = minimum
-            if maximum is not None:
-                schema["maximum"] = maximum
+            schema = parameter.setdefault("schema", {})
+            values = schema.get("items", {}) if schema.get("type") == "array" else schema
+            if values.get("type") in ("integer", "number"):
+                minimum = field.extra.get("min_value")
+                maximum = field.extra.get("max_value", getattr(field, "schema_maximum", None))
+                if minimum is not None:
+                    values["minimum"] = minimum
+                if maximum is not None:
+                    values["maximum"] = maximum
+            if values.get("type") != "string":
+                continue
+            if hasattr(field, "schema_enum"):
+                values["enum"] = field.schema_enum()
+            if getattr(field, "schema_pattern", None):
+                values["pattern"] = field.schema_pattern
+            max_length = getattr(field, "schema_max_length", None) or field.extra.get("max_length")
+            if max_length:
+                values["maxLength"] = max_length
+            if getattr(field, "schema_description", None):
+                parameter["description"] = str(field.schema_description)
         return parameters
 
     def get_auth(self) -> list[dict[str, list[str]]]:

@@ -373,7 +373,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        # ?ordering= accepts only the documented fields (400 otherwise, not silently ignored).
+        "cluster_portal.api.filters.PortalOrderingFilter",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["cluster_portal.api.throttling.ApiClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {

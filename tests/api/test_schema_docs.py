@@ -116,3 +116,72 @@ def test_referenced_static_files_exist(api_client: Client) -> None:
     for url in _assets(html):
         if url.startswith(settings.STATIC_URL):
             assert finders.find(url.removeprefix(settings.STATIC_URL)), url
+
+
+# --- Parameters say what the API accepts -------------------------------------------------------
+
+
+def _parameters(path: str) -> dict[str, dict]:
+    from django.utils import translation
+    from drf_spectacular.generators import SchemaGenerator
+
+    with translation.override("en"):
+        schema = SchemaGenerator().get_schema(request=None, public=True)
+    return {p["name"]: p for p in schema["paths"][path]["get"]["parameters"]}
+
+
+def test_choice_filters_and_ordering_list_their_values() -> None:
+    from cluster_portal.core.peru import Region
+
+    organizations = _parameters("/api/v1/organizations/")
+    assert set(organizations["region"]["schema"]["enum"]) == {r.value for r in Region}
+    assert "Southern Peru" not in organizations["region"]["schema"]["enum"]  # groups flattened
+    ordering = organizations["ordering"]
+    assert ordering["style"] == "form"
+    assert ordering["explode"] is False
+    assert ordering["schema"]["minItems"] == 1
+    assert ordering["schema"]["items"]["enum"] == [
+        "legal_name", "-legal_name", "trade_name", "-trade_name",
+        "member_since", "-member_since", "id", "-id",
+    ]  # fmt: skip
+    groups = _parameters("/api/v1/working-groups/")
+    assert groups["ordering"]["schema"]["items"]["enum"] == [
+        "position",
+        "-position",
+        "name",
+        "-name",
+    ]
+
+
+def test_taxonomy_codes_are_documented_by_format_not_by_the_database(
+    django_assert_num_queries,
+) -> None:
+    """Codes come from the taxonomy staff edit: the schema gives their format (a slug, empty
+    values ignored) and generating it reads nothing from the database."""
+    with django_assert_num_queries(0):
+        organizations = _parameters("/api/v1/organizations/")
+    for name in ("capability", "commodity"):
+        parameter = organizations[name]
+        assert parameter["schema"]["type"] == "array"
+        assert parameter["schema"]["items"] == {
+            "type": "string",
+            "pattern": "^[-a-zA-Z0-9_]*$",
+            "maxLength": 60,
+        }
+        assert "matches nothing" in parameter["description"]
+        assert "allowEmptyValue" not in parameter
+
+
+def test_free_text_excludes_nul_and_empty_parameters_are_ignored() -> None:
+    organizations = _parameters("/api/v1/organizations/")
+    assert organizations["q"]["schema"] == {
+        "type": "string",
+        "maxLength": 100,
+        "pattern": "^[^\\u0000]*$",
+    }
+    assert organizations["search"]["schema"]["pattern"] == "^[^\\u0000]*$"
+    assert re.fullmatch(organizations["q"]["schema"]["pattern"], "Cerro Verde ñ")
+    assert not re.fullmatch(organizations["q"]["schema"]["pattern"], "a\x00b")
+    for name in ("q", "kind", "region", "page", "page_size", "search"):
+        assert organizations[name]["allowEmptyValue"] is True, name
+    assert "allowEmptyValue" not in organizations["ordering"]

@@ -3,9 +3,15 @@
 Each operation of ``/api/schema/`` is exercised with ``max_examples`` generated requests
 (deterministic: ``derandomize``) as three callers — anonymous, a signed-in member (session
 cookie) and a partner (OAuth2 token with every scope its client holds) — and each response is
-checked by all of schemathesis's checks: no 5xx, documented status codes, content types and
-headers, the body matches the response schema, invalid data is refused, valid data is accepted.
-Run in-process against the WSGI application (no server), on the test database.
+checked by all of schemathesis's checks, none excluded: no 5xx, documented status codes,
+content types and headers, the body matches the response schema, invalid data is refused
+(``negative_data_rejection``), valid data is accepted (``positive_data_acceptance``). Run
+in-process against the WSGI application (no server), on the test database.
+
+The schema says what the API does (``cluster_portal.api.schema.PortalAutoSchema``): choice
+filters and ``ordering`` list their values, taxonomy codes document their format (any
+well-formed code is accepted; an unknown one matches nothing), free text excludes the NUL byte
+the portal refuses, an empty optional parameter is documented as ignored.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
 from cluster_portal.api.models import PartnerClient
+from cluster_portal.api.schema import NO_NUL_PATTERN
 from tests.api.conftest import bearer
 from tests.api.factories import PartnerClientFactory
 from tests.members.factories import (
@@ -36,13 +43,20 @@ from tests.members.factories import (
 
 MAX_EXAMPLES = 20
 
-#: Documented exclusion (to remove when fixed): ``positive_data_acceptance`` still fails on
-#: (1) the choice filters ``capability``/``commodity`` (taxonomy slugs from the database) and
-#: ``ordering``, documented as free strings, which answer 400 (or are ignored) for values
-#: outside their choices, and (2) a NUL byte in a string query parameter, which the portal
-#: refuses with 400 (``core.request_guard``) while the schema allows any string. Every other
-#: check runs, including ``negative_data_rejection``.
-EXCLUDED_CHECKS = [positive_data_acceptance]
+#: Operations whose filters do not yet say what they accept, with what their owner (the
+#: challenges app) has to change; only ``positive_data_acceptance`` is skipped for them, every
+#: other check runs. ``test_not_yet_described_is_current`` fails once one is fixed, so that the
+#: entry is removed. The tools: ``cluster_portal.api.filters`` (StaticChoiceFilter for choices
+#: computed by code, TermCodeChoiceFilter/TermCodeFilter for taxonomy codes).
+NOT_YET_DESCRIBED: dict[tuple[str, str], dict[str, str]] = {
+    ("GET", "/api/v1/calls/"): {
+        "status": "callable choices (published workflow states): use StaticChoiceFilter",
+    },
+    ("GET", "/api/v1/challenges/"): {
+        "stage": "taxonomy codes from the database: use TermCodeChoiceFilter",
+        "service": "taxonomy codes from the database: use TermCodeChoiceFilter",
+    },
+}
 
 
 def _load_schema() -> Any:
@@ -57,6 +71,24 @@ def _load_schema() -> Any:
 
 
 schema = _load_schema()
+
+
+def _excluded(case: Any) -> list[Any]:
+    if (case.method.upper(), case.path) in NOT_YET_DESCRIBED:
+        return [positive_data_acceptance]
+    return []
+
+
+def test_not_yet_described_is_current() -> None:
+    """Each listed parameter is still a free string in the schema (neither ``enum`` nor
+    ``pattern``); once its owner describes it, remove the entry to run every check."""
+    for (method, path), parameters in NOT_YET_DESCRIBED.items():
+        operation = schema.raw_schema["paths"][path][method.lower()]
+        documented = {p["name"]: p["schema"] for p in operation["parameters"]}
+        for name in parameters:
+            values = documented[name].get("items", documented[name])
+            described = "enum" in values or values.get("pattern", NO_NUL_PATTERN) != NO_NUL_PATTERN
+            assert not described, f"{method} {path} ?{name}= is described now: remove it"
 
 
 @contextmanager
@@ -103,4 +135,4 @@ def callers(db: Any, issue_token: Callable[..., str]) -> dict[str, dict[str, str
 def test_api_matches_its_schema(case: Any, callers: dict[str, dict[str, str]]) -> None:
     with _test_connection_kept():
         for headers in callers.values():
-            case.call_and_validate(headers=headers, excluded_checks=EXCLUDED_CHECKS)
+            case.call_and_validate(headers=headers, excluded_checks=_excluded(case))

@@ -306,12 +306,69 @@ def test_api_filters_match_the_directory(params, expected) -> None:
 
 
 @pytest.mark.parametrize(
-    "params", [{"kind": "volcano"}, {"commodity": "water"}, {"region": "atlantis"}]
+    "params",
+    [
+        {"kind": "volcano"},
+        {"region": "atlantis"},
+        {"commodity": "cobre fino"},
+        {"capability": "<script>"},
+        {"capability": "x" * 61},
+        {"ordering": "colour"},
+        {"ordering": "legal_name,ruc"},
+        {"ordering": " legal_name"},
+        {"ordering": ""},
+    ],
 )
 def test_api_invalid_filters_are_400_in_the_error_shape(params) -> None:
     response = Client(HTTP_ACCEPT_LANGUAGE="en").get(LIST, params)
     assert response.status_code == 400
     assert set(response.json()["error"]["fields"]) == set(params)
+
+
+def test_api_unknown_ordering_names_the_accepted_values() -> None:
+    response = Client(HTTP_ACCEPT_LANGUAGE="en").get(LIST, {"ordering": "-colour"})
+    message = response.json()["error"]["fields"]["ordering"][0]
+    assert "'-colour'" in message
+    assert "legal_name, -legal_name, trade_name" in message
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        # A well-formed code of no active term of that dimension matches nothing (not a 400).
+        ({"commodity": "water"}, set()),  # a service area, not a commodity
+        ({"commodity": "unobtainium"}, set()),
+        ({"capability": "retired"}, set()),  # an inactive term
+        ({"commodity": ["unobtainium", "copper"]}, {"chachani"}),  # any of them
+        ({"commodity": "", "capability": ""}, {"chachani", "other"}),  # empty: ignored
+    ],
+)
+def test_api_term_codes_unknown_match_nothing(params, expected) -> None:
+    copper = CapabilityFactory(dimension="commodity", slug="copper")
+    CapabilityFactory(dimension="service_area", slug="water")
+    retired = CapabilityFactory(dimension="service_area", slug="retired", is_active=False)
+    orgs = {
+        "chachani": OrganizationFactory(trade_name="Chachani", capabilities=[copper, retired]),
+        "other": OrganizationFactory(trade_name="Otra"),
+    }
+    response = Client().get(LIST, params)
+    assert response.status_code == 200
+    assert {row["id"] for row in response.json()["results"]} == {orgs[k].pk for k in expected}
+
+
+def test_api_ordering_by_several_fields() -> None:
+    for name, since in (("Beta", 2020), ("Alfa", 2021), ("Gamma", 2020)):
+        OrganizationFactory(legal_name=name, member_since=datetime.date(since, 1, 1))
+    data = Client().get(LIST, {"ordering": "-member_since,legal_name"}).json()
+    assert [row["legal_name"] for row in data["results"]] == ["Alfa", "Beta", "Gamma"]
+
+
+@pytest.mark.parametrize("params", [{"kind": ""}, {"page_size": ""}, {"page": ""}])
+def test_api_empty_parameters_are_ignored(params) -> None:
+    OrganizationFactory()
+    response = Client().get(LIST, params)
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
 
 
 def test_api_pagination_and_ordering() -> None:
