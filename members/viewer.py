@@ -56,6 +56,8 @@ class OrganizationRole:
     organization_id: int
     role: str
     membership_status: str
+    #: The organization's kind (``Organization.Kind``), read in the same query.
+    kind: str = ""
 
 
 class Viewer:
@@ -95,9 +97,12 @@ class Viewer:
         from .models import OrganizationMember
 
         rows = OrganizationMember.objects.filter(user=self.user).values_list(
-            "organization_id", "role", "organization__membership_status"
+            "organization_id", "role", "organization__membership_status", "organization__kind"
         )
-        return {org_id: OrganizationRole(org_id, role, status) for org_id, role, status in rows}
+        return {
+            org_id: OrganizationRole(org_id, role, status, kind)
+            for org_id, role, status, kind in rows
+        }
 
     @property
     def organization_ids(self) -> frozenset[int]:
@@ -115,6 +120,10 @@ class Viewer:
 
         active = Organization.MembershipStatus.ACTIVE
         return any(m.membership_status == active for m in self.organizations.values())
+
+    def organization_ids_of_kind(self, kind: str) -> frozenset[int]:
+        """The person's organizations of ``kind`` (no query beyond :attr:`organizations`)."""
+        return frozenset(o.organization_id for o in self.organizations.values() if o.kind == kind)
 
     # --- Staff permissions -----------------------------------------------------------------
 
