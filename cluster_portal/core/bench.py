@@ -57,11 +57,15 @@ class BenchPage:
     """
 
     name: str
-    url: str
+    #: The address, or a function giving it once the data exists (a page of one record).
+    url: str | Callable[[], str]
     roles: tuple[str, ...]
     queryset: Callable[[BenchContext], Iterable[Any]]
     #: Sent with the request (``{"HTTP_HX_REQUEST": "true"}`` for an htmx fragment).
     headers: dict[str, str] | None = None
+
+    def resolved_url(self) -> str:
+        return self.url if isinstance(self.url, str) else self.url()
 
 
 # --- Querysets of the registered pages (imports inside: apps are loaded by then) -----------------
@@ -155,6 +159,77 @@ def _dashboard(ctx: BenchContext) -> Iterable[Any]:
     return panels_for(viewer_for(ctx.user))
 
 
+def _busiest_call() -> Any:
+    """The call with the most proposals (the scaler fills one open call)."""
+    from django.db.models import Count
+
+    from challenges.models import Call
+
+    return Call.objects.annotate(n=Count("proposals")).order_by("-n", "pk").first()
+
+
+def _staff_call_proposals_url() -> str:
+    call = _busiest_call()
+    return f"/staff/challenges/calls/{call.pk}/proposals/"
+
+
+def _staff_call_proposals(ctx: BenchContext) -> Iterable[Any]:
+    from challenges.selectors.proposals import call_proposals_page
+
+    return call_proposals_page(_busiest_call(), {}).object_list
+
+
+def _challenge_list(ctx: BenchContext) -> Iterable[Any]:
+    from challenges.selectors.surveys import challenge_list_queryset
+    from challenges.views.surveys import PAGE_SIZE
+
+    return challenge_list_queryset(ctx.user)[:PAGE_SIZE]
+
+
+def _api_challenges(ctx: BenchContext) -> Iterable[Any]:
+    from challenges.selectors.surveys import challenge_list_queryset
+
+    return challenge_list_queryset(ctx.user)[:50]
+
+
+def _triage(ctx: BenchContext) -> Iterable[Any]:
+    from challenges.selectors.surveys import triage_queue
+
+    return triage_queue(params={}).object_list
+
+
+def _call_list(ctx: BenchContext) -> Iterable[Any]:
+    from challenges.selectors.calls import published_calls
+    from challenges.views.calls import PAGE_SIZE
+
+    return published_calls()[:PAGE_SIZE]
+
+
+def _staff_calls(ctx: BenchContext) -> Iterable[Any]:
+    from challenges.selectors.calls import call_staff_queue
+
+    return call_staff_queue(user=ctx.user, params={}).object_list
+
+
+def _api_calls(ctx: BenchContext) -> Iterable[Any]:
+    from challenges.selectors.calls import published_calls_for_api
+
+    return published_calls_for_api()[:50]
+
+
+def _my_proposals(ctx: BenchContext) -> Iterable[Any]:
+    from challenges.selectors.proposals import proposals_for_user
+
+    return proposals_for_user(user=ctx.user)
+
+
+def _api_proposals(ctx: BenchContext) -> Iterable[Any]:
+    from challenges.selectors.proposals import proposals_of_organizations
+    from members.viewer import viewer_for
+
+    return proposals_of_organizations(viewer_for(ctx.user).organization_ids)[:50]
+
+
 PAGES: list[BenchPage] = [
     BenchPage("members: directory", "/members/directory/", ROLES, _directory),
     BenchPage(
@@ -180,6 +255,20 @@ PAGES: list[BenchPage] = [
         _api_organizations,
     ),
     BenchPage("api: working groups", "/api/v1/working-groups/", ROLES, _api_working_groups),
+    BenchPage("challenges: list", "/challenges/", ROLES, _challenge_list),
+    BenchPage("challenges: calls", "/challenges/calls/", ROLES, _call_list),
+    BenchPage("challenges: my proposals", "/challenges/proposals/", (MEMBER,), _my_proposals),
+    BenchPage("staff: challenge triage", "/staff/challenges/triage/", (STAFF,), _triage),
+    BenchPage("staff: calls", "/staff/challenges/calls/", (STAFF,), _staff_calls),
+    BenchPage(
+        "staff: a call's proposals",
+        _staff_call_proposals_url,
+        (STAFF,),
+        _staff_call_proposals,
+    ),
+    BenchPage("api: challenges", "/api/v1/challenges/?page_size=50", ROLES, _api_challenges),
+    BenchPage("api: calls", "/api/v1/calls/?page_size=50", ROLES, _api_calls),
+    BenchPage("api: proposals", "/api/v1/proposals/?page_size=50", (MEMBER,), _api_proposals),
 ]
 
 
@@ -394,4 +483,66 @@ def _scale_members(factor: int, *, stdout: io.TextIOBase | Any) -> None:
 
 #: Functions ``(factor, stdout=...)`` that grow the demo data ``factor`` times (after the
 #: bench users exist). A feature with its own list pages adds one.
-SCALERS: list[Callable[..., None]] = [_scale_members]
+def _scale_challenges(factor: int, *, stdout: io.TextIOBase | Any) -> None:
+    """Copies of the demo's challenges (``factor - 1`` times) for the triage queue and the
+    lists, and 200 times ``factor`` draft proposals in the first open call (2,000 at 10x: the
+    issue's target for a call's staff list), led by the scaled organizations, plus one the
+    bench member's organization leads (its "My proposals" and the proposals API)."""
+    from challenges.models import Call, Challenge, Proposal
+    from challenges.workflows import ACCEPTS_PROPOSALS, CALL
+    from members.models import Organization, OrganizationMember, User
+
+    if factor <= 1:
+        return
+    templates = list(Challenge.objects.filter(merged_into__isnull=True).order_by("pk"))
+    copies = []
+    for copy in range(1, factor):
+        for template in templates:
+            copies.append(
+                Challenge(
+                    organization_id=template.organization_id,
+                    survey_round_id=template.survey_round_id,
+                    status=template.status,
+                    title=f"{template.title} ({copy})",
+                    problem=template.problem,
+                    operational_area=template.operational_area,
+                    region=template.region,
+                    desired_outcome=template.desired_outcome,
+                    confidentiality=template.confidentiality,
+                    public_title=template.public_title,
+                    public_summary=template.public_summary,
+                    submitted_at=template.submitted_at,
+                    queued_at=template.queued_at,
+                )
+            )
+    Challenge.objects.bulk_create(copies, batch_size=500)
+    call = (
+        Call.objects.filter(status__in=CALL.values_tagged(ACCEPTS_PROPOSALS)).order_by("pk").first()
+    )
+    if call is None:
+        return
+    leads = list(Organization.objects.order_by("pk").values_list("pk", flat=True))
+    member = User.objects.filter(email=MEMBER_EMAIL).first()
+    own = (
+        OrganizationMember.objects.filter(user=member).values_list("organization_id", flat=True)
+        if member
+        else []
+    )
+    proposals = [
+        Proposal(
+            call=call,
+            lead_organization_id=leads[n % len(leads)],
+            title=f"Propuesta de escala {n}",
+            summary="Propuesta generada para medir la lista del personal.",
+        )
+        for n in range(200 * factor)
+    ]
+    proposals += [
+        Proposal(call=call, lead_organization_id=org_id, title="Propuesta del miembro de prueba")
+        for org_id in own
+    ]
+    Proposal.objects.bulk_create(proposals, batch_size=500)
+    stdout.write(f"  challenges: +{len(copies)} challenges, +{len(proposals)} proposals\n")
+
+
+SCALERS: list[Callable[..., None]] = [_scale_members, _scale_challenges]

@@ -185,9 +185,10 @@ class Command(BaseCommand):
         if user.is_authenticated:
             client.force_login(user)
         headers = page.headers or {}
+        url = page.resolved_url()
 
         def get() -> Any:
-            return client.get(page.url, **headers)  # type: ignore[arg-type]
+            return client.get(url, **headers)  # type: ignore[arg-type]
 
         response = get()  # warm-up: session, content types, caches
         with CaptureQueriesContext(connection) as captured:
@@ -205,7 +206,7 @@ class Command(BaseCommand):
         return {
             "scale": scale,
             "page": page.name,
-            "url": page.url,
+            "url": url,
             "role": role,
             "status": response.status_code,
             "queries": len(sql),
