@@ -30,6 +30,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.deconstruct import deconstructible
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from djmoney.forms import MoneyField as MoneyFormField
 from djmoney.models.fields import MoneyField
@@ -182,6 +183,11 @@ def money_form_field(
     )
     amount_widget = field.widget.widgets[0]
     amount_widget.attrs.update({"inputmode": "decimal", "step": "0.01"})
+    if label := kwargs.get("label"):
+        # A MultiWidget's <label> points at no input (Django gives it no id), so each input
+        # carries its accessible name itself: "Budget" and "Budget (Currency)".
+        amount_widget.attrs["aria-label"] = label
+        field.widget.widgets[1].attrs["aria-label"] = format_lazy("{} ({})", label, _("Currency"))
     if min_amount is not None:
         amount_widget.attrs["min"] = str(min_amount)
     return field
