@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -370,8 +370,12 @@ def _search(query: str) -> Q:
 def _call_queue() -> Queue:
     from ..workflows import PROPOSAL
 
+    # Submitted first, newest first, on every database (PostgreSQL sorts NULLs first in DESC).
     return Queue.for_workflow(
-        PROPOSAL, all_first=True, search=_search, ordering=("-submitted_at", "-updated_at", "-pk")
+        PROPOSAL,
+        all_first=True,
+        search=_search,
+        ordering=(F("submitted_at").desc(nulls_last=True), "-updated_at", "-pk"),
     )
 
 
