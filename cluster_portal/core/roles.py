@@ -21,8 +21,9 @@ The Django admin (``/admin/``) is where the secretariat keeps the taxonomy, the 
 and their seats and the partner API clients (README). The model permissions it needs are listed
 per role in :data:`ADMIN_MODEL_PERMISSIONS` and synced with the rest: administrators manage all of
 those, membership officers the taxonomy and the governance bodies and seats, auditors view them
-all (and these three view people and organizations, which the seat forms look up); the other
-roles get no admin page.
+all (and these three view people and organizations, which the seat forms look up); call
+managers, administrators and auditors view the open-innovation records (read only: their changes
+go through the staff pages); the other roles get no admin page.
 """
 
 from __future__ import annotations
@@ -183,6 +184,17 @@ API_CLIENT_MODELS = ("api.partnerclient",)
 #: Read-only in the admin, but needed: the seat and governance forms pick people and
 #: organizations with autocomplete fields, which Django allows only to those who may view them.
 LOOKUP_MODELS = ("members.user", "members.organization")
+#: The open-innovation records, read-only in the admin (their changes go through the staff
+#: pages' services, which enforce the lifecycles, audit and notify).
+CHALLENGES_MODELS = (
+    "challenges.surveyround",
+    "challenges.challenge",
+    "challenges.call",
+    "challenges.callclarification",
+    "challenges.deadlineextension",
+    "challenges.proposal",
+    "challenges.proposalsubmission",
+)
 
 
 def _model_permissions(actions: tuple[str, ...], models: tuple[str, ...]) -> frozenset[str]:
@@ -196,11 +208,13 @@ def _model_permissions(actions: tuple[str, ...], models: tuple[str, ...]) -> fro
 #: Role code → ``"app_label.codename"`` model permissions for the Django admin pages.
 ADMIN_MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
     ADMINISTRATOR: _model_permissions(_MANAGE, TAXONOMY_AND_GOVERNANCE_MODELS + API_CLIENT_MODELS)
-    | _model_permissions(_VIEW, LOOKUP_MODELS),
+    | _model_permissions(_VIEW, LOOKUP_MODELS + CHALLENGES_MODELS),
+    CALL_MANAGER: _model_permissions(_VIEW, CHALLENGES_MODELS),
     MEMBERSHIP_OFFICER: _model_permissions(_MANAGE, TAXONOMY_AND_GOVERNANCE_MODELS)
     | _model_permissions(_VIEW, LOOKUP_MODELS),
     AUDITOR: _model_permissions(
-        _VIEW, TAXONOMY_AND_GOVERNANCE_MODELS + API_CLIENT_MODELS + LOOKUP_MODELS
+        _VIEW,
+        TAXONOMY_AND_GOVERNANCE_MODELS + API_CLIENT_MODELS + LOOKUP_MODELS + CHALLENGES_MODELS,
     ),
 }
 

@@ -88,11 +88,26 @@ def test_auditor_views_but_does_not_change() -> None:
     assert not user.has_perm("members.add_capability")
 
 
-@pytest.mark.parametrize("role", [roles.CALL_MANAGER, roles.EDITOR])
+@pytest.mark.parametrize("role", [roles.EDITOR])
 def test_roles_without_admin_pages_get_no_admin(role: str) -> None:
     client, user = staff_client(role)
     assert not can_use_admin(user)
     assert ADMIN_LINK not in client.get(reverse("home")).content.decode()
+
+
+def test_call_manager_reads_the_open_innovation_records_and_changes_none() -> None:
+    from tests.challenges.factories import CallFactory
+
+    call = CallFactory()
+    client, _user = staff_client(roles.CALL_MANAGER)
+    change_url = reverse("admin:challenges_call_change", args=[call.pk])
+    page = client.get(change_url)
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()  # read-only view
+    assert client.post(change_url, {"title": "Cambiado"}).status_code == 403
+    assert type(call).objects.get(pk=call.pk).title == call.title
+    assert client.get(reverse("admin:challenges_proposal_changelist")).status_code == 200
+    assert client.get(reverse("admin:members_governingbody_changelist")).status_code == 403
 
 
 def test_role_less_staff_gets_no_admin_link() -> None:
@@ -105,7 +120,9 @@ def test_role_less_staff_gets_no_admin_link() -> None:
     assert "no administration page" in str(verdict.reason)
 
 
-@pytest.mark.parametrize("role", [roles.ADMINISTRATOR, roles.MEMBERSHIP_OFFICER, roles.AUDITOR])
+@pytest.mark.parametrize(
+    "role", [roles.ADMINISTRATOR, roles.MEMBERSHIP_OFFICER, roles.AUDITOR, roles.CALL_MANAGER]
+)
 def test_roles_with_admin_pages_see_the_link(role: str) -> None:
     client, _user = staff_client(role)
     assert ADMIN_LINK in client.get(reverse("home")).content.decode()
