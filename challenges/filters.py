@@ -13,7 +13,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cluster_portal.api.filters import StaticChoiceFilter, TermCodeChoiceFilter
 from cluster_portal.core.peru import Region
+from members.filters import IdFilter
 from members.models import Organization
 
 from .models import Call, Challenge, Proposal
@@ -31,7 +33,7 @@ def _published_call_status_choices() -> list[tuple[str, Any]]:
 class CallFilter(django_filters.FilterSet):
     """Published calls: by status, open now, a kind of organization that may lead, a sponsor."""
 
-    status = django_filters.ChoiceFilter(
+    status = StaticChoiceFilter(
         choices=_published_call_status_choices,
         label=_("Status"),
         empty_label=_("Any status"),
@@ -48,14 +50,14 @@ class CallFilter(django_filters.FilterSet):
         ),
         help_text=_("true: taking proposals now; false: every other call."),
     )
-    kind = django_filters.ChoiceFilter(
+    kind = StaticChoiceFilter(
         choices=Organization.Kind.choices,
         method="filter_kind",
         label=_("Open to"),
         empty_label=_("Any kind of organization"),
         help_text=_("Calls that an organization of this kind may lead."),
     )
-    sponsor = django_filters.NumberFilter(
+    sponsor = IdFilter(
         field_name="sponsors",
         label=_("Sponsor"),
         min_value=1,
@@ -105,26 +107,28 @@ class ChallengeFilter(django_filters.FilterSet):
     service area. A restricted challenge shown by its public version does not reveal its
     region: the region filter matches only challenges whose original the reader sees."""
 
-    area = django_filters.ChoiceFilter(
+    area = StaticChoiceFilter(
         field_name="operational_area",
         choices=Challenge.OperationalArea.choices,
         label=_("Operational area"),
         empty_label=_("Any area"),
     )
-    region = django_filters.ChoiceFilter(
+    region = StaticChoiceFilter(
         choices=Region.choices,
         method="filter_region",
         label=_("Region"),
         empty_label=_("Any region"),
     )
-    stage = django_filters.ChoiceFilter(
+    # Any well-formed taxonomy code is accepted (an unknown or retired one matches nothing), as
+    # in the directory: the schema documents the format, not the database's current terms.
+    stage = TermCodeChoiceFilter(
         choices=_capability_choices("value_chain"),
         method="filter_stage",
         label=_("Value-chain stage"),
         empty_label=_("Any stage"),
         help_text=_("Code of a value-chain stage of the capability taxonomy."),
     )
-    service = django_filters.ChoiceFilter(
+    service = TermCodeChoiceFilter(
         choices=_capability_choices("service_area"),
         method="filter_service",
         label=_("Service area"),
@@ -177,10 +181,10 @@ def _proposal_status_choices() -> list[tuple[str, Any]]:
 class ProposalFilter(django_filters.FilterSet):
     """A caller's proposals: by call and by status."""
 
-    call = django_filters.NumberFilter(
+    call = IdFilter(
         field_name="call_id", label=_("Call"), min_value=1, help_text=_("Id of a call.")
     )
-    status = django_filters.ChoiceFilter(
+    status = StaticChoiceFilter(
         choices=_proposal_status_choices, label=_("Status"), empty_label=_("Any status")
     )
 

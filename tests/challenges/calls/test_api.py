@@ -140,3 +140,20 @@ def test_query_count_with_many_calls(max_queries) -> None:
     response = max_queries(10, Client().get, LIST, {"page_size": 50})
     assert response.json()["count"] == 30
     assert len(response.json()["results"]) == 30
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "sponsor=20588656139216929141288804261549834240",  # was a 500 (integer overflow)
+        "sponsor=0",
+        "status=draft",  # not a published state
+        "kind=nobody",
+        "open=perhaps",
+    ],
+)
+def test_bad_filter_values_are_a_400_that_says_which(query: str) -> None:
+    CallFactory()
+    response = Client().get(f"/api/v1/calls/?{query}")
+    assert response.status_code == 400, response.content
+    assert list(response.json()["error"]["fields"]) == [query.split("=")[0]]
