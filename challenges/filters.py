@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,16 +37,12 @@ class CallFilter(django_filters.FilterSet):
         label=_("Status"),
         empty_label=_("Any status"),
     )
-    open = django_filters.BooleanFilter(
+    # A choice, not a BooleanFilter: a value other than true/false is a 400, not ignored.
+    open = StaticChoiceFilter(
         method="filter_open",
+        choices=[("true", _("Taking proposals now")), ("false", _("Not taking proposals"))],
         label=_("Open now"),
-        widget=forms.Select(
-            choices=[
-                ("", _("Any")),
-                ("true", _("Taking proposals now")),
-                ("false", _("Not taking proposals")),
-            ]
-        ),
+        empty_label=_("Any"),
         help_text=_("true: taking proposals now; false: every other call."),
     )
     kind = StaticChoiceFilter(
@@ -68,15 +63,13 @@ class CallFilter(django_filters.FilterSet):
         model = Call
         fields: list[str] = []
 
-    def filter_open(
-        self, queryset: QuerySet[Call], name: str, value: bool | None
-    ) -> QuerySet[Call]:
+    def filter_open(self, queryset: QuerySet[Call], name: str, value: str) -> QuerySet[Call]:
         from .workflows import ACCEPTS_PROPOSALS, CALL
 
-        if value is None:
+        if not value:
             return queryset
         open_now = Q(status__in=CALL.values_tagged(ACCEPTS_PROPOSALS), closes_at__gt=timezone.now())
-        return queryset.filter(open_now) if value else queryset.exclude(open_now)
+        return queryset.filter(open_now) if value == "true" else queryset.exclude(open_now)
 
     def filter_kind(self, queryset: QuerySet[Call], name: str, value: str) -> QuerySet[Call]:
         if not value:
