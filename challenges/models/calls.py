@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cluster_portal.core.bilingual import bilingual_property
 from cluster_portal.core.money import money_field
@@ -29,13 +30,13 @@ class Call(models.Model):
     """A call for proposals that answer one or more challenges."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SCHEDULED = "scheduled", _("Scheduled")
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
-        IN_EVALUATION = "in_evaluation", _("In evaluation")
-        DECIDED = "decided", _("Decided")
-        ARCHIVED = "archived", _("Archived")
+        DRAFT = "draft", pgettext_lazy("call status", "Draft")
+        SCHEDULED = "scheduled", pgettext_lazy("call status", "Scheduled")
+        OPEN = "open", pgettext_lazy("call status", "Open")
+        CLOSED = "closed", pgettext_lazy("call status", "Closed")
+        IN_EVALUATION = "in_evaluation", pgettext_lazy("call status", "In evaluation")
+        DECIDED = "decided", pgettext_lazy("call status", "Decided")
+        ARCHIVED = "archived", pgettext_lazy("call status", "Archived")
 
     # Which statuses a transition may leave is the lifecycle table's (challenges/workflows.py).
 

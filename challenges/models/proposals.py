@@ -23,6 +23,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cluster_portal.core.money import money_field
 from members.models import Organization
@@ -45,9 +46,9 @@ class Proposal(models.Model):
     """A proposal to a call, led by a member organization."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        DRAFT = "draft", pgettext_lazy("proposal status", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("proposal status", "Submitted")
+        WITHDRAWN = "withdrawn", pgettext_lazy("proposal status", "Withdrawn")
 
     # Which statuses a transition may leave is the lifecycle table's (challenges/workflows.py).
 
@@ -142,10 +143,10 @@ class ProposalPartner(models.Model):
     """A consortium partner of a proposal, invited by the lead and confirmed by its admins."""
 
     class Status(models.TextChoices):
-        INVITED = "invited", _("Invited")
-        CONFIRMED = "confirmed", _("Confirmed")
-        DECLINED = "declined", _("Declined")
-        REMOVED = "removed", _("Removed")
+        INVITED = "invited", pgettext_lazy("partner status", "Invited")
+        CONFIRMED = "confirmed", pgettext_lazy("partner status", "Confirmed")
+        DECLINED = "declined", pgettext_lazy("partner status", "Declined")
+        REMOVED = "removed", pgettext_lazy("partner status", "Removed")
 
     proposal = models.ForeignKey(
         Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="partners"

@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cluster_portal.core.bilingual import bilingual_property
 from cluster_portal.core.money import money_field
@@ -86,12 +87,15 @@ class Challenge(models.Model):
     """An operational problem a mining company reports, triaged by the secretariat."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        DETAIL_REQUESTED = "detail_requested", _("More detail requested")
-        ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
-        MERGED = "merged", _("Merged")
+        DRAFT = "draft", pgettext_lazy("challenge status", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("challenge status", "Submitted")
+        DETAIL_REQUESTED = (
+            "detail_requested",
+            pgettext_lazy("challenge status", "More detail requested"),
+        )
+        ACCEPTED = "accepted", pgettext_lazy("challenge status", "Accepted")
+        DECLINED = "declined", pgettext_lazy("challenge status", "Declined")
+        MERGED = "merged", pgettext_lazy("challenge status", "Merged")
 
     class Confidentiality(models.TextChoices):
         PUBLIC = "public", _("Public")
