@@ -21,6 +21,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from challenges.models import Call, Challenge, Proposal, ProposalPartner
 from members.demo import DEMO_PASSWORD
 from members.demo.roles import ADMINISTRATOR_EMAIL
 from members.models import (
@@ -31,7 +32,7 @@ from members.models import (
     User,
 )
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.helpers import goto, log_in
+from tests.browser.helpers import goto, log_in, serious_accessibility_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -213,4 +214,141 @@ def test_every_page_reflows_at_320_px_and_shows_its_actions_at_1280_px(page, dem
         ],
     )
     screenshot(page, application, "staff-application")
+    assert not problems, "\n".join(problems)
+
+
+# --- Open innovation (issue 9) ---------------------------------------------------------------
+
+
+def lead_admin(proposal: Proposal) -> User:
+    """An admin of the organization that leads ``proposal``."""
+    member = OrganizationMember.objects.filter(
+        organization_id=proposal.lead_organization_id, role="admin"
+    ).first()
+    assert member is not None
+    return member.user
+
+
+@pytest.fixture
+def challenge_pages(demo: dict[str, object]) -> dict[str, object]:
+    """The pages of the funnel that need an id, from the demo, and who sees them."""
+    challenge = Challenge.objects.filter(
+        status=Challenge.Status.ACCEPTED, confidentiality=Challenge.Confidentiality.PUBLIC
+    ).first()
+    triage = Challenge.objects.filter(status=Challenge.Status.SUBMITTED).first()
+    mine = Challenge.objects.filter(organization__memberships__user=demo["org_admin"])
+    own = mine.first()
+    editable = list(
+        mine.filter(status__in=[Challenge.Status.DRAFT, Challenge.Status.DETAIL_REQUESTED])
+    )
+    call = Call.objects.filter(status=Call.Status.OPEN).order_by("pk").first()
+    assert challenge
+    assert triage
+    assert own
+    assert call
+    draft = Proposal.objects.filter(
+        status=Proposal.Status.DRAFT, call__status=Call.Status.OPEN
+    ).first()
+    assert draft is not None
+    applicant = lead_admin(draft)
+    submitted = (
+        Proposal.objects.filter(
+            status=Proposal.Status.SUBMITTED, lead_organization=draft.lead_organization
+        ).first()
+        or Proposal.objects.filter(status=Proposal.Status.SUBMITTED).first()
+    )
+    assert submitted is not None
+    partnership = ProposalPartner.objects.filter(organization__memberships__user=applicant).first()
+    applicant_pages = [
+        f"/challenges/calls/{call.code}/",
+        f"/challenges/calls/{call.code}/propose/",
+        f"/challenges/proposals/{draft.pk}/",
+        f"/challenges/{challenge.pk}/",
+        *([f"/challenges/partnerships/{partnership.pk}/"] if partnership else []),
+    ]
+    staff_call = f"/staff/challenges/calls/{call.pk}/"
+    return {
+        "visitor": [f"/challenges/calls/{call.code}/", f"/challenges/{challenge.pk}/"],
+        "company": [
+            f"/challenges/mine/{own.pk}/",
+            *[f"/challenges/mine/{c.pk}/edit/" for c in editable[:1]],
+        ],
+        "applicant": applicant,
+        "applicant_pages": applicant_pages,
+        "receipt_user": lead_admin(submitted),
+        "receipt": f"/challenges/proposals/{submitted.pk}/receipt/",
+        "proposal": f"/challenges/proposals/{draft.pk}/",
+        "call": f"/challenges/calls/{call.code}/",
+        "staff": [
+            f"/staff/challenges/triage/{triage.pk}/",
+            staff_call,
+            f"{staff_call}criteria/",
+            f"{staff_call}questions/",
+            f"{staff_call}edit/timeline/",
+            f"{staff_call}edit/challenges/",
+            f"{staff_call}clarifications/",
+            f"{staff_call}matches/",
+            f"{staff_call}proposals/",
+            f"{staff_call}proposals/{submitted.pk}/"
+            if submitted.call_id == call.pk
+            else f"/staff/challenges/calls/{submitted.call_id}/proposals/{submitted.pk}/",
+        ],
+        "staff_call": staff_call,
+        "triage": "/staff/challenges/triage/",
+    }
+
+
+def axe_problems(page, paths: Iterable[str]) -> list[str]:
+    """Visit each path at 1,280 px; axe-core's serious and critical findings."""
+    page.set_viewport_size(DESKTOP)
+    problems = []
+    for path in paths:
+        response = page.goto(path, wait_until="networkidle")
+        if response is None or response.status != 200 or not page.url.endswith(path):
+            problems.append(f"{path}: not shown ({response and response.status} at {page.url})")
+            continue
+        if found := serious_accessibility_violations(page):
+            problems.append(f"{path}: axe {found}")
+    return problems
+
+
+def test_open_innovation_pages_reflow_show_their_actions_and_pass_axe(
+    page, demo, challenge_pages
+) -> None:
+    """The funnel's pages that need an id (the argument-less ones are in the test above), for a
+    visitor, the mining company, an applicant with a draft, and the secretariat: no sideways
+    scrolling at 320 px, every action in view at 1,280 px, no serious axe finding."""
+    pages = challenge_pages
+    problems = fits(page, pages["visitor"])
+    problems += axe_problems(page, pages["visitor"])
+
+    log_in(page, demo["org_admin"], password=DEMO_PASSWORD)
+    problems += fits(page, pages["company"])
+    problems += hidden_actions(page, pages["company"])
+    problems += axe_problems(page, pages["company"])
+    page.context.clear_cookies()
+
+    log_in(page, pages["applicant"], password=DEMO_PASSWORD)
+    assert "/accounts/" not in page.url, page.url
+    problems += fits(page, pages["applicant_pages"])
+    problems += hidden_actions(page, pages["applicant_pages"])
+    problems += axe_problems(page, pages["applicant_pages"])
+    screenshot(page, str(pages["call"]), "call")
+    screenshot(page, str(pages["proposal"]), "proposal-edit")
+    page.context.clear_cookies()
+
+    log_in(page, pages["receipt_user"], password=DEMO_PASSWORD)
+    problems += fits(page, [pages["receipt"]])
+    problems += hidden_actions(page, [pages["receipt"]])
+    problems += axe_problems(page, [pages["receipt"]])
+    page.context.clear_cookies()
+
+    administrator = demo["administrator"]
+    log_in(page, administrator, password=DEMO_PASSWORD, totp_secret=administrator.totp_secret)  # type: ignore[attr-defined]
+    staff = [*pages["staff"], pages["triage"]]
+    problems += fits(page, staff)
+    problems += hidden_actions(page, staff)
+    problems += axe_problems(page, staff)
+    screenshot(page, str(pages["triage"]), "triage")
+    screenshot(page, str(pages["staff_call"]), "staff-call")
     assert not problems, "\n".join(problems)
