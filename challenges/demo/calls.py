@@ -14,9 +14,10 @@ decided, archived. Running the seed twice changes nothing.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TextIO
+from typing import Any, TextIO
 
 from djmoney.money import Money
 
@@ -34,7 +35,7 @@ METS = str(Organization.Kind.METS_SUPPLIER)
 ACADEMIA = str(Organization.Kind.ACADEMIA)
 
 #: The order a call moves in; the demo takes each call along it up to its final state.
-LIFECYCLE = [
+LIFECYCLE: list[str] = [
     Status.DRAFT,
     Status.SCHEDULED,
     Status.OPEN,
@@ -713,7 +714,7 @@ def seed(*, stdout: TextIO) -> None:
 def finish(*, stdout: TextIO) -> None:
     """Give calls built open their real dates and take them on to their final state."""
     manager = call_manager()
-    moves = {
+    moves: dict[str, Callable[[Any], Call]] = {
         Status.CLOSED: lambda call: services.call_close(actor=None, call=call),
         Status.IN_EVALUATION: lambda call: services.call_start_evaluation(actor=manager, call=call),
         Status.DECIDED: lambda call: services.call_decide(actor=manager, call=call),

@@ -73,11 +73,11 @@ def refresh(*, stdout: TextIO) -> None:
     _shift(SurveyRound.objects.filter(pk__in=rounds), delta)
     _shift(Challenge.objects.filter(survey_round__in=rounds), delta)
     _shift(Call.objects.filter(pk__in=calls), delta)
-    for model in (CallClarification, CallSubscription, DeadlineExtension):
-        _shift(model.objects.filter(call__in=calls), delta)
+    for call_model in (CallClarification, CallSubscription, DeadlineExtension):
+        _shift(call_model.objects.filter(call__in=calls), delta)
     _shift(Proposal.objects.filter(pk__in=proposals), delta)
-    for model in (ProposalAnswer, ProposalPartner, ProposalReminder):
-        _shift(model.objects.filter(proposal__in=proposals), delta)
+    for proposal_model in (ProposalAnswer, ProposalPartner, ProposalReminder):
+        _shift(proposal_model.objects.filter(proposal__in=proposals), delta)
     for submission in ProposalSubmission.objects.filter(proposal__in=proposals):
         restamp_submission(submission, submission.submitted_at + delta)
     for call in calls:

@@ -183,6 +183,9 @@ class ProposalPartner(models.Model):
     )
     responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
 
+    # Declared: django-money swaps the manager class at run time, which mypy cannot follow.
+    objects: ClassVar[models.Manager[ProposalPartner]] = models.Manager()
+
     class Meta:
         verbose_name = _("consortium partner")
         verbose_name_plural = _("consortium partners")

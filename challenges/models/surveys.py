@@ -17,7 +17,7 @@ Confidentiality decides who reads the original words (``challenges.permissions``
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -302,7 +302,7 @@ class Challenge(models.Model):
         return bool(self.public_title.strip())
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.organization_id and self.organization.kind != Organization.Kind.MINING_COMPANY:
             errors["organization"] = _("Only mining companies report challenges.")
         if self.public_summary.strip() and not self.public_title.strip():

@@ -171,7 +171,7 @@ def _timeline_errors(call: Call, *, now: Any = None) -> list[ValidationError]:
     now = now or timezone.now()
     errors: list[ValidationError] = []
     missing = [
-        str(Call._meta.get_field(name).verbose_name)
+        str(getattr(Call._meta.get_field(name), "verbose_name", name))
         for name in TIMELINE_FIELDS
         if getattr(call, name) is None
     ]
@@ -184,21 +184,26 @@ def _timeline_errors(call: Call, *, now: Any = None) -> list[ValidationError]:
             )
         )
         return errors
-    if not call.opens_at < call.closes_at:
+    # Every date is set from here on (checked above).
+    opens_at, closes_at = call.opens_at, call.closes_at
+    evaluation_ends_at, results_at = call.evaluation_ends_at, call.results_at
+    if opens_at is None or closes_at is None or evaluation_ends_at is None or results_at is None:
+        return errors
+    if not opens_at < closes_at:
         errors.append(ValidationError(_("The call must open before it closes."), code="opens"))
-    if not call.closes_at <= call.evaluation_ends_at:
+    if not closes_at <= evaluation_ends_at:
         errors.append(
             ValidationError(
                 _("The evaluation cannot end before the call closes."), code="evaluation"
             )
         )
-    if not call.evaluation_ends_at <= call.results_at:
+    if not evaluation_ends_at <= results_at:
         errors.append(
             ValidationError(
                 _("Results cannot be announced before the evaluation ends."), code="results"
             )
         )
-    if call.closes_at <= now:
+    if closes_at <= now:
         errors.append(ValidationError(_("The closing time has already passed."), code="closed"))
     return errors
 

@@ -9,13 +9,14 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cluster_portal.core.actions import redirect_after_post, run_action
+from cluster_portal.core.http import AuthenticatedRequest
 from members.models import Organization
 from members.viewer import viewer_for
 
@@ -29,7 +30,7 @@ PAGE_SIZE = 20
 
 
 @require_GET
-def call_list(request: HttpRequest) -> HttpResponse:
+def call_list(request: AuthenticatedRequest) -> HttpResponse:
     filterset = CallFilter(request.GET, queryset=selectors.published_calls())
     calls = filterset.qs if filterset.is_valid() else selectors.published_calls().none()
     page_obj = Paginator(calls, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -45,14 +46,16 @@ def call_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _ask_organizations(request: HttpRequest) -> list[Organization]:
+def _ask_organizations(request: AuthenticatedRequest) -> list[Organization]:
     ids = viewer_for(request.user).organization_ids
     if not ids:
         return []
     return list(Organization.objects.filter(pk__in=ids).order_by("legal_name"))
 
 
-def _detail_context(request: HttpRequest, call: Any, ask_form: Any = None) -> dict[str, Any]:
+def _detail_context(
+    request: AuthenticatedRequest, call: Any, ask_form: Any = None
+) -> dict[str, Any]:
     viewer = viewer_for(request.user)
     organizations = _ask_organizations(request) if viewer.is_authenticated else []
     can_ask = bool(organizations) and services.can_ask_now(call)
@@ -72,14 +75,14 @@ def _detail_context(request: HttpRequest, call: Any, ask_form: Any = None) -> di
 
 
 @require_GET
-def call_detail(request: HttpRequest, code: str) -> HttpResponse:
+def call_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
     call = selectors.call_get_for_user(user=request.user, code=code)
     return render(request, "challenges/calls/call_detail.html", _detail_context(request, call))
 
 
 @login_required
 @require_POST
-def call_ask(request: HttpRequest, code: str) -> HttpResponse:
+def call_ask(request: AuthenticatedRequest, code: str) -> HttpResponse:
     call = selectors.call_get_for_user(user=request.user, code=code)
     organizations = _ask_organizations(request)
     by_id = {o.pk: o for o in organizations}
@@ -106,7 +109,7 @@ def call_ask(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def call_subscription(request: HttpRequest, code: str) -> HttpResponse:
+def call_subscription(request: AuthenticatedRequest, code: str) -> HttpResponse:
     call = selectors.call_get_for_user(user=request.user, code=code)
     if request.POST.get("subscribe") == "0":
         return run_action(

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,8 +25,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cluster_portal.core.actions import redirect_after_post, run_action
 from cluster_portal.core.forms import add_service_error, error_text
+from cluster_portal.core.http import AuthenticatedRequest
 from cluster_portal.core.workflows import Action
-from members.models import Organization, OrganizationMember, User
+from members.models import Organization, OrganizationMember
 from members.viewer import viewer_for
 
 from .. import permissions
@@ -44,13 +45,6 @@ from ..selectors import proposals as selectors
 from ..selectors.calls import deadline_for
 from ..services import proposals as services
 from ..workflows import EDITABLE, PARTNER, PARTNER_ACTIVE_TAG, PROPOSAL, before_deadline
-
-
-class AuthenticatedRequest(HttpRequest):
-    """What the login-required views receive (for the type checker)."""
-
-    user: User
-
 
 #: Most organizations offered by the partner search.
 PARTNER_SEARCH_LIMIT = 20

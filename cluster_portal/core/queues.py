@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OrderBy, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -87,7 +87,8 @@ class Queue:
     tabs: Sequence[Tab]
     default: str
     search: Callable[[str], Q] | None = None
-    ordering: Sequence[str] = ("-pk",)
+    #: Field names, or expressions (``F("submitted_at").desc(nulls_last=True)``).
+    ordering: Sequence[str | OrderBy] = ("-pk",)
     tab_ordering: Mapping[str, Sequence[str]] = field(default_factory=dict)
     page_size: int = PAGE_SIZE
 
@@ -100,7 +101,7 @@ class Queue:
         all_first: bool = False,
         default: str = ALL_TAB,
         search: Callable[[str], Q] | None = None,
-        ordering: Sequence[str] = ("-pk",),
+        ordering: Sequence[str | OrderBy] = ("-pk",),
         tab_ordering: Mapping[str, Sequence[str]] | None = None,
         page_size: int = PAGE_SIZE,
     ) -> Queue:

@@ -6,12 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cluster_portal.core.forms import add_service_error, error_text
+from cluster_portal.core.http import AuthenticatedRequest
 
 from ..forms.membership import (
     ApplicationResponseForm,
@@ -20,15 +21,8 @@ from ..forms.membership import (
     MotivationForm,
     OrganizationApplicationForm,
 )
-from ..models import User
 from ..selectors import membership as selectors
 from ..services import membership as services
-
-
-class AuthenticatedRequest(HttpRequest):
-    """What the login-required views receive (for the type checker)."""
-
-    user: User
 
 
 def _team_redirect(organization_id: int) -> HttpResponse:

@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cluster_portal.core.actions import run_action
+from cluster_portal.core.http import AuthenticatedRequest
 from cluster_portal.core.workflows import Action
 
 from ...forms.calls import (
@@ -46,7 +47,7 @@ from ...services import calls as services
 from ...workflows import CALL, CRITERIA_EDITABLE
 
 
-def _require_manager(request: HttpRequest) -> None:
+def _require_manager(request: AuthenticatedRequest) -> None:
     if not can_manage_calls(request.user):
         raise PermissionDenied
 
@@ -99,7 +100,7 @@ def _nav(call: Call) -> list[tuple[str, Any, str]]:
     return items
 
 
-def _base(request: HttpRequest, call: Call, current: str) -> dict[str, Any]:
+def _base(request: AuthenticatedRequest, call: Call, current: str) -> dict[str, Any]:
     return {
         "call": call,
         "nav": _nav(call),
@@ -114,7 +115,7 @@ def _base(request: HttpRequest, call: Call, current: str) -> dict[str, Any]:
 
 @login_required
 @require_http_methods(["GET"])
-def call_list(request: HttpRequest) -> HttpResponse:
+def call_list(request: AuthenticatedRequest) -> HttpResponse:
     queue = selectors.call_staff_queue(user=request.user, params=request.GET)
     return render(
         request,
@@ -125,7 +126,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def call_create(request: HttpRequest) -> HttpResponse:
+def call_create(request: AuthenticatedRequest) -> HttpResponse:
     _require_manager(request)
     form = CallGeneralForm(request.POST or None)
     if request.method == "GET":
@@ -144,7 +145,7 @@ def call_create(request: HttpRequest) -> HttpResponse:
     return redirect(_staff_url(created)) if created is not None else response
 
 
-def _created(request: HttpRequest, data: dict[str, Any]) -> Call:
+def _created(request: AuthenticatedRequest, data: dict[str, Any]) -> Call:
     call = services.call_create(actor=request.user, data=data)
     request._created_call = call  # type: ignore[attr-defined]
     return call
@@ -160,7 +161,7 @@ class Panel:
     url: str
 
 
-def _panels(request: HttpRequest, call: Call) -> list[Panel]:
+def _panels(request: AuthenticatedRequest, call: Call) -> list[Panel]:
     return [
         Panel(a, None, reverse("challenges_staff:call_action", args=[call.pk, a.name]))
         for a in CALL.actions_for(call, request.user, audience="staff")
@@ -169,7 +170,7 @@ def _panels(request: HttpRequest, call: Call) -> list[Panel]:
 
 @login_required
 @require_http_methods(["GET"])
-def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
+def call_detail(request: AuthenticatedRequest, call_id: int) -> HttpResponse:
     call = selectors.call_get_for_staff(user=request.user, call_id=call_id)
     weights = sum(c.weight for c in call.criteria.all())
     return render(
@@ -191,7 +192,7 @@ def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def call_action(request: HttpRequest, call_id: int, action: str) -> HttpResponse:
+def call_action(request: AuthenticatedRequest, call_id: int, action: str) -> HttpResponse:
     _require_manager(request)
     call = selectors.call_get_for_staff(user=request.user, call_id=call_id)
     service = services.LIFECYCLE_SERVICES.get(action)
@@ -208,7 +209,7 @@ def call_action(request: HttpRequest, call_id: int, action: str) -> HttpResponse
 
 @login_required
 @require_POST
-def call_clone(request: HttpRequest, call_id: int) -> HttpResponse:
+def call_clone(request: AuthenticatedRequest, call_id: int) -> HttpResponse:
     _require_manager(request)
     call = selectors.call_get_for_staff(user=request.user, call_id=call_id)
     holder: dict[str, Call] = {}
@@ -247,7 +248,9 @@ def _make_form(section: Section, call: Call, data: Any = None) -> BaseForm:
     return section.form_class(data, initial=_initial(call, section))
 
 
-def _save_section(request: HttpRequest, call: Call, section: Section, data: dict[str, Any]) -> Call:
+def _save_section(
+    request: AuthenticatedRequest, call: Call, section: Section, data: dict[str, Any]
+) -> Call:
     if section.slug == "challenges":
         return services.call_update(
             actor=request.user,
@@ -265,7 +268,7 @@ def _save_section(request: HttpRequest, call: Call, section: Section, data: dict
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def call_edit(request: HttpRequest, call_id: int, section: str) -> HttpResponse:
+def call_edit(request: AuthenticatedRequest, call_id: int, section: str) -> HttpResponse:
     call = selectors.call_get_for_staff(user=request.user, call_id=call_id)
     spec = SECTIONS.get(section)
     if spec is None:
@@ -306,7 +309,7 @@ def call_edit(request: HttpRequest, call_id: int, section: str) -> HttpResponse:
 
 
 def _questions_page(
-    request: HttpRequest, call: Call, form: BaseForm | None = None, status: int = 200
+    request: AuthenticatedRequest, call: Call, form: BaseForm | None = None, status: int = 200
 ) -> HttpResponse:
     return render(
         request,
@@ -322,7 +325,7 @@ def _questions_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def call_questions(request: HttpRequest, call_id: int) -> HttpResponse:
+def call_questions(request: AuthenticatedRequest, call_id: int) -> HttpResponse:
     call = selectors.call_get_for_staff(user=request.user, call_id=call_id)
     if request.method == "GET":
         return _questions_page(request, call)
@@ -342,7 +345,7 @@ def call_questions(request: HttpRequest, call_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def question_edit(request: HttpRequest, call_id: int, question_id: int) -> HttpResponse:
+def question_edit(request: AuthenticatedRequest, call_id: int, question_id: int) -> HttpResponse:
     call = selectors.call_get_for_staff(user=request.user, call_id=call_id)
     question = get_object_or_404(CallQuestion, pk=question_id, call=call)
 
@@ -372,7 +375,7 @@ def question_edit(request: HttpRequest, call_id: int, question_id: int) -> HttpR
 
 @login_required
 @require_POST
-def question_delete(request: HttpRequest, call_id: int, question_id: int) -> HttpResponse:
+def question_delete(request: AuthenticatedRequest, call_id: int, question_id: int) -> HttpResponse:
     _require_manager(request)
     call = selectors.call_get_for_staff(user=request.user, call_id=call_id)
     question = get_object_or_404(CallQuestion, pk=question_id, call=call)
@@ -386,7 +389,7 @@ def question_delete(request: HttpRequest, call_id: int, question_id: int) -> Htt
 
 @login_required
 @require_POST
-def question_move(request: HttpRequest, call_id: int, question_id: int) -> HttpResponse:
+def question_move(request: AuthenticatedRequest, call_id: int, question_id: int) -> HttpResponse:
     """Move a question one place up or down (``direction``)."""
     _require_manager(request)
     call = selectors.call_get_for_staff(user=request.user, call_id=call_id)
@@ -411,7 +414,7 @@ def question_move(request: HttpRequest, call_id: int, question_id: int) -> HttpR
 
 
 def _criteria_page(
-    request: HttpRequest, call: Call, form: BaseForm | None = None, status: int = 200
+    request: AuthenticatedRequest, call: Call, form: BaseForm | None = None, status: int = 200
 ) -> HttpResponse:
     criteria = list(call.criteria.all())
     return render(
@@ -429,7 +432,7 @@ def _criteria_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def call_criteria(request: HttpRequest, call_id: int) -> HttpResponse:
+def call_criteria(request: AuthenticatedRequest, call_id: int) -> HttpResponse:
     call = selectors.call_get_for_staff(user=request.user, call_id=call_id)
     if request.method == "GET":
         return _criteria_page(request, call)
@@ -449,7 +452,7 @@ def call_criteria(request: HttpRequest, call_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def criterion_edit(request: HttpRequest, call_id: int, criterion_id: int) -> HttpResponse:
+def criterion_edit(request: AuthenticatedRequest, call_id: int, criterion_id: int) -> HttpResponse:
     call = selectors.call_get_for_staff(user=request.user, call_id=call_id)
     criterion = get_object_or_404(CallCriterion, pk=criterion_id, call=call)
     others = sum(c.weight for c in call.criteria.all() if c.pk != criterion.pk)
@@ -486,7 +489,9 @@ def criterion_edit(request: HttpRequest, call_id: int, criterion_id: int) -> Htt
 
 @login_required
 @require_POST
-def criterion_delete(request: HttpRequest, call_id: int, criterion_id: int) -> HttpResponse:
+def criterion_delete(
+    request: AuthenticatedRequest, call_id: int, criterion_id: int
+) -> HttpResponse:
     _require_manager(request)
     call = selectors.call_get_for_staff(user=request.user, call_id=call_id)
     criterion = get_object_or_404(CallCriterion, pk=criterion_id, call=call)
@@ -505,7 +510,7 @@ def criterion_delete(request: HttpRequest, call_id: int, criterion_id: int) -> H
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def call_extensions(request: HttpRequest, call_id: int) -> HttpResponse:
+def call_extensions(request: AuthenticatedRequest, call_id: int) -> HttpResponse:
     call = selectors.call_get_for_staff(user=request.user, call_id=call_id)
 
     def page(form: BaseForm, status: int = 200) -> HttpResponse:
@@ -565,7 +570,7 @@ CLARIFICATION_ACTIONS: dict[str, tuple[type[BaseForm], Callable[..., Any], Any]]
 
 
 def _clarifications_page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     call: Call,
     bound: dict[tuple[int, str], BaseForm] | None = None,
     status: int = 200,
@@ -590,7 +595,7 @@ def _clarifications_page(
 
 @login_required
 @require_http_methods(["GET"])
-def call_clarifications(request: HttpRequest, call_id: int) -> HttpResponse:
+def call_clarifications(request: AuthenticatedRequest, call_id: int) -> HttpResponse:
     call = selectors.call_get_for_staff(user=request.user, call_id=call_id)
     return _clarifications_page(request, call)
 
@@ -598,7 +603,7 @@ def call_clarifications(request: HttpRequest, call_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def clarification_decide(
-    request: HttpRequest, call_id: int, clarification_id: int, decision: str
+    request: AuthenticatedRequest, call_id: int, clarification_id: int, decision: str
 ) -> HttpResponse:
     _require_manager(request)
     call = selectors.call_get_for_staff(user=request.user, call_id=call_id)
@@ -624,7 +629,7 @@ def clarification_decide(
 
 @login_required
 @require_http_methods(["GET"])
-def call_matches(request: HttpRequest, call_id: int) -> HttpResponse:
+def call_matches(request: AuthenticatedRequest, call_id: int) -> HttpResponse:
     call = selectors.call_get_for_staff(user=request.user, call_id=call_id)
     return render(
         request,
