@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from djmoney.money import Money
 
 from challenges.models import Call, CallClarification, CallCriterion, CallQuestion, Challenge
@@ -128,11 +128,12 @@ def test_open_call_keeps_its_rules_but_texts_may_change(call_manager) -> None:
 
 def test_publish_lists_every_reason(call_manager) -> None:
     call = _draft(challenges=[], criteria=[70], closes_at=None)
-    with pytest.raises(ValidationError) as error:
+    # Each reason is written in the language active when the service runs.
+    with translation.override("es"), pytest.raises(ValidationError) as error:
         services.call_schedule(actor=call_manager, call=call)
     codes = [e.code for e in error.value.error_list]
     assert codes == ["no_challenge", "weights", "dates_missing"]
-    assert "sum to 70" in " ".join(error.value.messages)
+    assert "suman 70" in " ".join(error.value.messages)
     call.refresh_from_db()
     assert call.status == Call.Status.DRAFT
 

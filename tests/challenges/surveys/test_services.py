@@ -277,7 +277,8 @@ def test_merge_and_unmerge_round_trip_keeps_everything(company, company_member, 
     theirs = Notification.objects.get(recipient=other_author)
     # The duplicate was never published: the other company learns no word of it.
     assert "Polines trabados" not in theirs.title + theirs.body
-    assert "another company" in theirs.title
+    # Rendered in the recipient's language (Spanish).
+    assert "de otra empresa" in theirs.title
     services.challenge_unmerge(actor=call_manager, challenge=duplicate)
     duplicate.refresh_from_db()
     assert duplicate.status == Status.SUBMITTED
