@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -107,8 +108,9 @@ class ProposalForm(forms.Form):
 
 def _question_field(question: CallQuestion) -> forms.Field:
     kind = CallQuestion.Kind
+    english = (translation.get_language() or "").startswith("en")
     options = [
-        (str(o.get("value")), o.get("label_en") or o.get("label") or o.get("value"))
+        (str(o.get("value")), (english and o.get("label_en")) or o.get("label") or o.get("value"))
         for o in question.options
     ]
     common: dict[str, Any] = {

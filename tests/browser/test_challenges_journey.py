@@ -22,7 +22,7 @@ import pytest
 from django.apps import apps
 from django.utils import timezone, translation
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from playwright.sync_api import expect
 
 from challenges.models import Call, Challenge, Proposal, ProposalPartner
@@ -47,10 +47,10 @@ LIMA = datetime.timezone(datetime.timedelta(hours=-5))
 LETTER = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def es(msgid: str) -> str:
+def es(msgid: str, context: str | None = None) -> str:
     """``msgid`` as the Spanish page shows it (the English text until it is translated)."""
     with translation.override("es"):
-        return gettext(msgid)
+        return pgettext(context, msgid) if context else gettext(msgid)
 
 
 def label(msgid: str) -> re.Pattern[str]:
@@ -155,9 +155,11 @@ def report_challenge(page, people) -> Challenge:
     )
     form.get_by_label(people["maintenance"].name_es).check()
     click_and_wait(page, form.get_by_role("button", name=es("Save the draft")))
-    expect(page.get_by_test_id("challenge-status")).to_have_text(es("Draft"))
+    expect(page.get_by_test_id("challenge-status")).to_have_text(es("Draft", "challenge status"))
     click_and_wait(page, page.get_by_test_id("submit"))
-    expect(page.get_by_test_id("challenge-status")).not_to_have_text(es("Draft"))
+    expect(page.get_by_test_id("challenge-status")).not_to_have_text(
+        es("Draft", "challenge status")
+    )
     challenge = Challenge.objects.get(title__startswith="Desgaste prematuro")
     assert challenge.status == Challenge.Status.SUBMITTED
     assert re.fullmatch(r"CMSP-RET-\d{4}-\d{4}", challenge.reference), challenge.reference
@@ -275,7 +277,7 @@ def start_proposal(page, people, call: Call) -> Proposal:
     log_in(page, people["supplier_admin"])
     goto(page, "/challenges/calls/")
     card = page.get_by_test_id("call-card").filter(has_text=call.title)
-    expect(card.get_by_test_id("call-status")).to_have_text(es("Open"))
+    expect(card.get_by_test_id("call-status")).to_have_text(es("Open", "call status"))
     click_and_wait(page, card.get_by_role("link", name=call.title))
     expect(page.get_by_test_id("call-title")).to_have_text(call.title)
     expect(page.get_by_test_id("call-countdown")).to_be_visible()
@@ -299,7 +301,7 @@ def start_proposal(page, people, call: Call) -> Proposal:
     page.get_by_role("radio", name="AndesTech").check()
     click_and_wait(page, page.get_by_test_id("start-proposal"))
     proposal = Proposal.objects.get(call=call, lead_organization=people["supplier"])
-    expect(page.get_by_test_id("proposal-status")).to_have_text(es("Draft"))
+    expect(page.get_by_test_id("proposal-status")).to_have_text(es("Draft", "proposal status"))
 
     form = page.get_by_test_id("proposal-form")
     form.get_by_label(label("title")).fill("Polines con sensores de vibración para relaves")
@@ -332,10 +334,10 @@ def invite_partner(page, people, proposal: Proposal) -> None:
     search = page.get_by_role("search").filter(has=page.get_by_role("searchbox"))
     search.get_by_role("searchbox").fill("UNSA")
     click_and_wait(page, search.get_by_role("button", name=es("Search")))
-    page.get_by_label(es("Partner organization")).select_option(label="UNSA")
-    page.get_by_label(es("Role in the consortium")).fill("Validación en laboratorio")
-    page.get_by_label(es("Budget share"), exact=True).fill("30000")
-    page.get_by_label(es("Message to the partner")).fill("Gracias por acompañarnos.")
+    page.get_by_label(label("Partner organization")).select_option(label="UNSA")
+    page.get_by_label(label("Role in the consortium")).fill("Validación en laboratorio")
+    page.get_by_label(label("Budget share")).fill("30000")
+    page.get_by_label(label("Message to the partner")).fill("Gracias por acompañarnos.")
     click_and_wait(page, page.get_by_test_id("invite-partner"))
     partner = page.get_by_test_id("partner-row").filter(has_text="UNSA")
     expect(partner).to_contain_text("Validación en laboratorio")
@@ -358,14 +360,18 @@ def partner_confirms(partner_page, people, proposal: Proposal) -> None:
     notification = partner_page.get_by_test_id("notification").filter(has_text="AndesTech")
     expect(notification).to_contain_text("UNSA")
     click_and_wait(partner_page, notification.get_by_role("link").first)
-    expect(partner_page.get_by_test_id("partner-status")).to_have_text(es("Invited"))
+    expect(partner_page.get_by_test_id("partner-status")).to_have_text(
+        es("Invited", "partner status")
+    )
     assert axe(partner_page) == []
     confirm = partner_page.get_by_test_id("confirm-form")
-    confirm.get_by_label(es("Commitment letter")).set_input_files(
+    confirm.get_by_label(label("Commitment letter")).set_input_files(
         {"name": "carta-compromiso-unsa.pdf", "mimeType": "application/pdf", "buffer": LETTER}
     )
     click_and_wait(partner_page, confirm.get_by_test_id("confirm"))
-    expect(partner_page.get_by_test_id("partner-status")).to_have_text(es("Confirmed"))
+    expect(partner_page.get_by_test_id("partner-status")).to_have_text(
+        es("Confirmed", "partner status")
+    )
     expect(partner_page.get_by_role("link", name="carta-compromiso-unsa.pdf")).to_be_visible()
 
 
