@@ -77,7 +77,9 @@ def lima(moment: datetime.datetime) -> str:
 @pytest.fixture
 def partner_page(chromium, live_server):
     """A third browser (own cookies, Spanish) for the partner's admin."""
-    context = chromium.new_context(base_url=live_server.url, locale="es-PE")
+    context = chromium.new_context(
+        base_url=live_server.url, locale="es-PE", reduced_motion="reduce"
+    )
     context.set_default_timeout(10_000)
     yield context.new_page()
     context.close()
