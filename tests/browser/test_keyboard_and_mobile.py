@@ -84,7 +84,15 @@ def test_phone_navigation_opens_and_is_usable_with_the_keyboard(english_page) ->
 
     # Tab walks from the toggler through the menu: the links, the language switch, Log in.
     passed = tab_until(page, "Log in")
-    assert passed[: passed.index("Log in")] == ["Home", "Directory", "Governance", "ES", "EN"]
+    assert passed[: passed.index("Log in")] == [
+        "Home",
+        "Directory",
+        "Governance",
+        "Calls",
+        "Challenges",
+        "ES",
+        "EN",
+    ]
     with page.expect_navigation():
         page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))
