@@ -59,6 +59,18 @@ def can_manage_calls(user: AnyUser) -> bool:
     return has_staff_permission(user, roles.MANAGE_CALLS)
 
 
+def can_coordinate_evaluation(user: AnyUser) -> bool:
+    """Manage the evaluator pool, assign, see every review, decide and publish decisions
+    (evaluation coordinators)."""
+    return has_staff_permission(user, roles.COORDINATE_EVALUATION)
+
+
+def is_assigned_evaluator(user: AnyUser, assignment: Any) -> bool:
+    """The person of the assignment's evaluator profile (an evaluator sees only their own)."""
+    evaluator = assignment.evaluator
+    return bool(getattr(user, "is_authenticated", False)) and evaluator.user_id == user.pk
+
+
 def can_read_challenges_staff(user: AnyUser) -> bool:
     """Read the staff pages of the funnel (any staff role, the auditor's included)."""
     return can_read_staff_area(user)

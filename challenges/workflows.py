@@ -48,12 +48,13 @@ from cluster_portal.core.workflows import (
 )
 
 from . import permissions
-from .models import Call, Challenge, Proposal, ProposalPartner
+from .models import Assignment, Call, Challenge, Proposal, ProposalPartner
 
 ChallengeStatus = Challenge.Status
 CallStatus = Call.Status
 ProposalStatus = Proposal.Status
 PartnerStatus = ProposalPartner.Status
+AssignmentStatus = Assignment.Status
 
 #: Tags (``Workflow.values_tagged``): what other modules ask instead of listing states.
 PUBLISHED = permissions.PUBLISHED_CHALLENGE_TAG  # challenges others may see; calls announced
@@ -64,6 +65,9 @@ CRITERIA_EDITABLE = "criteria_editable"  # a call whose questions and criteria m
 #: A closed call in which organizations with a logged extension may still submit.
 ACCEPTS_EXTENDED = "accepts_extended"
 COUNTED = "counted"  # proposals that count for "maximum proposals per organization"
+DECIDED = "decided"  # proposals whose decision was published
+REVIEWING = "reviewing"  # assignments whose evaluator may read the proposal and score it
+ACTIVE_ASSIGNMENT = "active"  # assignments that count for load and for "k per proposal"
 PARTNER_ACTIVE_TAG = "active"  # partners that are part of the consortium (or invited to it)
 
 
@@ -76,9 +80,33 @@ def call_manager(actor: Any, obj: Any) -> Verdict:
     return Verdict.of(permissions.can_manage_calls(actor), _("Only a call manager can do this."))
 
 
+def evaluation_coordinator(actor: Any, obj: Any) -> Verdict:
+    if actor is None:
+        return Verdict.no(_("Only the evaluation coordinator can do this."))
+    return Verdict.of(
+        permissions.can_coordinate_evaluation(actor),
+        _("Only the evaluation coordinator can do this."),
+    )
+
+
+def assigned_evaluator(actor: Any, assignment: Assignment) -> Verdict:
+    if actor is None:
+        return Verdict.no(_("Only the assigned evaluator can do this."))
+    return Verdict.of(
+        permissions.is_assigned_evaluator(actor, assignment),
+        _("Only the assigned evaluator can do this."),
+    )
+
+
 def system_only(actor: Any, obj: Any) -> Verdict:
     """Moves the portal makes by itself on time (``actor`` None), never a person."""
     return Verdict.of(actor is None, _("This happens by itself at the time set in the call."))
+
+
+def call_manager_or_coordinator(actor: Any, obj: Any) -> Verdict:
+    if actor is not None and permissions.can_coordinate_evaluation(actor):
+        return Verdict.yes()
+    return call_manager(actor, obj)
 
 
 def challenge_author(actor: Any, challenge: Challenge) -> Verdict:
@@ -359,15 +387,16 @@ CALL: Workflow[Call] = register(
                 frozen([CallStatus.CLOSED]),
                 CallStatus.IN_EVALUATION,
                 _("Start the evaluation"),
-                guard=call_manager,
+                guard=call_manager_or_coordinator,
                 style="primary",
             ),
+            # Taken when the coordinator publishes the decisions in one batch.
             Transition(
                 "decide",
                 frozen([CallStatus.IN_EVALUATION]),
                 CallStatus.DECIDED,
                 _("Mark as decided"),
-                guard=call_manager,
+                guard=call_manager_or_coordinator,
                 style="primary",
             ),
             Transition(
@@ -408,6 +437,18 @@ PROPOSAL: Workflow[Proposal] = register(
                 description=_("Submitted. Until the deadline the lead may unsubmit it to edit."),
             ),
             State(ProposalStatus.WITHDRAWN, "text-bg-dark"),
+            State(
+                ProposalStatus.AWARDED,
+                "text-bg-success",
+                tags=frozenset({COUNTED, DECIDED}),
+                description=_("Selected for funding."),
+            ),
+            State(
+                ProposalStatus.NOT_SELECTED,
+                "text-bg-secondary",
+                tags=frozenset({COUNTED, DECIDED}),
+                description=_("Not selected in this call."),
+            ),
         ],
         transitions=[
             Transition(
@@ -442,6 +483,23 @@ PROPOSAL: Workflow[Proposal] = register(
                 audience="lead",
                 style="outline-danger",
                 confirm=_("Withdraw this proposal? This cannot be undone."),
+            ),
+            # Taken when the call's decisions are published in one batch (services.decisions).
+            Transition(
+                "award",
+                frozen([ProposalStatus.SUBMITTED]),
+                ProposalStatus.AWARDED,
+                _("Award"),
+                guard=evaluation_coordinator,
+                audience="system",
+            ),
+            Transition(
+                "not_select",
+                frozen([ProposalStatus.SUBMITTED]),
+                ProposalStatus.NOT_SELECTED,
+                _("Not selected"),
+                guard=evaluation_coordinator,
+                audience="system",
             ),
         ],
     )
@@ -504,6 +562,75 @@ PARTNER: Workflow[ProposalPartner] = register(
                 audience="lead",
                 style="outline-danger",
                 confirm=_("Remove this partner from the consortium?"),
+            ),
+        ],
+    )
+)
+
+# --- Evaluation assignments ------------------------------------------------------------------
+
+ASSIGNMENT: Workflow[Assignment] = register(
+    Workflow(
+        name="challenges.assignment",
+        model=Assignment,
+        field="status",
+        refusal=_("This assignment is %(state)s: this change is not possible now."),
+        states=[
+            State(
+                AssignmentStatus.PENDING,
+                "text-bg-warning",
+                tags=frozenset({ACTIVE_ASSIGNMENT}),
+                description=_("Declare any conflict of interest to see the proposal."),
+            ),
+            State(
+                AssignmentStatus.ACCEPTED,
+                "text-bg-primary",
+                tags=frozenset({ACTIVE_ASSIGNMENT, REVIEWING}),
+            ),
+            State(
+                AssignmentStatus.SUBMITTED,
+                "text-bg-success",
+                tags=frozenset({ACTIVE_ASSIGNMENT, REVIEWING}),
+            ),
+            State(AssignmentStatus.CONFLICT, "text-bg-secondary"),
+            State(AssignmentStatus.REMOVED, "text-bg-dark"),
+        ],
+        transitions=[
+            Transition(
+                "declare_no_conflict",
+                frozen([AssignmentStatus.PENDING]),
+                AssignmentStatus.ACCEPTED,
+                _("I declare no conflict of interest"),
+                guard=assigned_evaluator,
+                audience="evaluator",
+                style="success",
+            ),
+            Transition(
+                "declare_conflict",
+                frozen([AssignmentStatus.PENDING]),
+                AssignmentStatus.CONFLICT,
+                _("I have a conflict of interest"),
+                guard=assigned_evaluator,
+                audience="evaluator",
+                style="outline-danger",
+            ),
+            Transition(
+                "submit_review",
+                frozen([AssignmentStatus.ACCEPTED]),
+                AssignmentStatus.SUBMITTED,
+                _("Submit the review"),
+                guard=assigned_evaluator,
+                audience="evaluator",
+                style="primary",
+            ),
+            Transition(
+                "remove",
+                frozen([AssignmentStatus.PENDING, AssignmentStatus.ACCEPTED]),
+                AssignmentStatus.REMOVED,
+                _("Remove the assignment"),
+                guard=evaluation_coordinator,
+                style="outline-danger",
+                confirm=_("Remove this evaluator from the proposal?"),
             ),
         ],
     )

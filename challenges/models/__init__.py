@@ -1,4 +1,4 @@
-"""Open innovation: challenge surveys, calls and proposals (later: evaluation, portfolio)."""
+"""Open innovation: challenge surveys, calls, proposals, evaluation and decisions."""
 
 from .calls import (
     Call,
@@ -7,6 +7,16 @@ from .calls import (
     CallQuestion,
     CallSubscription,
     DeadlineExtension,
+)
+from .decisions import Decision, DecisionBatch
+from .evaluation import (
+    Assignment,
+    AssignmentReminder,
+    ConflictOverride,
+    CriterionScore,
+    Evaluator,
+    RedactedText,
+    Review,
 )
 from .proposals import (
     Proposal,
@@ -18,17 +28,26 @@ from .proposals import (
 from .surveys import Challenge, SurveyRound
 
 __all__ = [
+    "Assignment",
+    "AssignmentReminder",
     "Call",
     "CallClarification",
     "CallCriterion",
     "CallQuestion",
     "CallSubscription",
     "Challenge",
+    "ConflictOverride",
+    "CriterionScore",
     "DeadlineExtension",
+    "Decision",
+    "DecisionBatch",
+    "Evaluator",
     "Proposal",
     "ProposalAnswer",
     "ProposalPartner",
     "ProposalReminder",
     "ProposalSubmission",
+    "RedactedText",
+    "Review",
     "SurveyRound",
 ]

@@ -99,6 +99,48 @@ class Call(models.Model):
     funding_per_project = money_field(_("funding per project"), null=True)
     total_funding = money_field(_("total funding"), null=True)
     max_awards = models.PositiveSmallIntegerField(_("maximum awards"), null=True, blank=True)
+    # Evaluation (issue 10).
+    blind_review = models.BooleanField(
+        _("blind review"),
+        default=False,
+        help_text=_("Evaluators never see who applies: organizations, people, files' names."),
+    )
+    reviews_visible = models.CharField(
+        _("evaluators see each other's reviews"),
+        max_length=12,
+        choices=[("never", _("Never")), ("after_own", _("After submitting their own"))],
+        default="never",
+    )
+    reviews_per_proposal = models.PositiveSmallIntegerField(
+        _("evaluators per proposal"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    require_sector_mix = models.BooleanField(
+        _("at least one evaluator from industry and one from academia"), default=False
+    )
+    disagreement_measure = models.CharField(
+        _("disagreement measured by"),
+        max_length=8,
+        choices=[("std", _("Standard deviation")), ("range", _("Range (highest - lowest)"))],
+        default="std",
+    )
+    disagreement_threshold = models.DecimalField(
+        _("disagreement threshold"),
+        max_digits=6,
+        decimal_places=2,
+        default=1,
+        help_text=_("On the call's scale: above it, a proposal is flagged for discussion."),
+    )
+    aggregation = models.CharField(
+        _("aggregate reviews by"),
+        max_length=8,
+        choices=[("mean", _("Mean")), ("median", _("Median"))],
+        default="mean",
+    )
+    show_scores_to_applicants = models.BooleanField(
+        _("applicants see their scores per criterion"), default=False
+    )
     cloned_from = models.ForeignKey(
         "self",
         verbose_name=_("cloned from"),

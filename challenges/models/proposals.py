@@ -49,6 +49,9 @@ class Proposal(models.Model):
         DRAFT = "draft", pgettext_lazy("proposal status", "Draft")
         SUBMITTED = "submitted", pgettext_lazy("proposal status", "Submitted")
         WITHDRAWN = "withdrawn", pgettext_lazy("proposal status", "Withdrawn")
+        # Set when the call's decisions are published (challenges.models.decisions).
+        AWARDED = "awarded", pgettext_lazy("proposal status", "Awarded")
+        NOT_SELECTED = "not_selected", pgettext_lazy("proposal status", "Not selected")
 
     # Which statuses a transition may leave is the lifecycle table's (challenges/workflows.py).
 

@@ -137,6 +137,17 @@ class Organization(models.Model):
     other_reference_clients = models.CharField(
         _("other reference clients"), max_length=300, blank=True
     )
+    # The corporate group: conflicts of interest in evaluation treat organizations of one
+    # group (a parent and its subsidiaries, or siblings) as one party.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("corporate group (parent organization)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="subsidiaries",
+        help_text=_("The organization at the head of its corporate group, if any."),
+    )
     # The logo is an attachment (purpose "logo") of the private-files platform. No
     # related_query_name: Django prepares a reverse generic lookup's value with Attachment's
     # UUID primary key, so ``Attachment.objects.filter(organization=...)`` would match wrongly;
