@@ -16,15 +16,18 @@ from django.utils import timezone
 from djmoney.money import Money
 
 from challenges.models import (
+    Assignment,
     Call,
     CallClarification,
     CallCriterion,
     CallQuestion,
     Challenge,
     DeadlineExtension,
+    Evaluator,
     Proposal,
     ProposalAnswer,
     ProposalPartner,
+    Review,
     SurveyRound,
 )
 from members.models import Organization
@@ -209,3 +212,43 @@ class ProposalAnswerFactory(factory.django.DjangoModelFactory):
     proposal = factory.SubFactory(ProposalFactory)
     question = factory.SubFactory(CallQuestionFactory)
     value = "Respuesta de prueba."
+
+
+# --- Evaluation (issue 10) -----------------------------------------------------------------------
+
+
+class EvaluatorFactory(factory.django.DjangoModelFactory):
+    """An evaluator of the pool: by default an outside expert (a person of no organization)."""
+
+    class Meta:
+        model = Evaluator
+
+    user = factory.SubFactory(UserFactory)
+    languages = factory.LazyFunction(lambda: ["es"])
+    sector = Evaluator.Sector.INDEPENDENT
+    max_load = 8
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    """A pending assignment of a submitted proposal of a call in evaluation."""
+
+    class Meta:
+        model = Assignment
+
+    proposal = factory.SubFactory(
+        ProposalFactory,
+        status=Proposal.Status.SUBMITTED,
+        call__status=Call.Status.IN_EVALUATION,
+    )
+    call = factory.LazyAttribute(lambda o: o.proposal.call)
+    evaluator = factory.SubFactory(EvaluatorFactory)
+    status = Assignment.Status.PENDING
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Review
+
+    assignment = factory.SubFactory(AssignmentFactory, status=Assignment.Status.ACCEPTED)
+    confidence = Review.Confidence.MEDIUM
+    comment = "Propuesta sólida; el piloto debe medir la línea base."
