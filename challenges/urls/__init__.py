@@ -10,4 +10,6 @@ urlpatterns = [
     path("", include("challenges.urls.surveys")),
     path("", include("challenges.urls.calls")),
     path("", include("challenges.urls.proposals")),
+    path("", include("challenges.urls.evaluation")),
+    path("", include("challenges.urls.decisions")),
 ]

@@ -8,4 +8,7 @@ urlpatterns = [
     path("", include("challenges.urls.staff_surveys")),
     path("", include("challenges.urls.staff_calls")),
     path("", include("challenges.urls.staff_proposals")),
+    path("", include("challenges.urls.staff_evaluation")),
+    path("", include("challenges.urls.staff_ranking")),
+    path("", include("challenges.urls.staff_decisions")),
 ]

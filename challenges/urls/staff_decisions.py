@@ -1,0 +1,5 @@
+"""Pages of the staff_decisions part of the evaluation (issue 10)."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
