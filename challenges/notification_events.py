@@ -214,3 +214,31 @@ CHALLENGE_UNMERGED = register_event(
         ),
     )
 )
+
+# --- Decisions (challenges.services.decisions) ---------------------------------------------------
+# Sent when the coordinator publishes a call's decisions, to the admins of the lead and of the
+# confirmed partners; each links to the proposal's page, where the result and the feedback are.
+PROPOSAL_AWARDED = register_event(
+    Event(
+        code="challenges.proposal_awarded",
+        category=PROPOSALS.code,
+        title=_("Your proposal “{proposal_title}” was selected"),
+        body=_(
+            "The decisions of the call “{call_title}” were published: the proposal "
+            "“{proposal_title}” ({reference}) led by {lead} was selected for funding. Read the "
+            "evaluators' feedback and the next steps on the proposal's page."
+        ),
+    )
+)
+PROPOSAL_NOT_SELECTED = register_event(
+    Event(
+        code="challenges.proposal_not_selected",
+        category=PROPOSALS.code,
+        title=_("Result of the call {call_title}: “{proposal_title}”"),
+        body=_(
+            "The decisions of the call “{call_title}” were published: the proposal "
+            "“{proposal_title}” ({reference}) led by {lead} was not selected this time. Read the "
+            "evaluators' feedback on the proposal's page. Thank you for taking part."
+        ),
+    )
+)

@@ -10,8 +10,9 @@ from rest_framework import serializers
 
 from cluster_portal.core.money import MoneySerializer
 
-from ...models import Proposal, ProposalPartner
+from ...models import Decision, Proposal, ProposalPartner
 from ...selectors.calls import deadline_for
+from ...workflows import DECIDED, PROPOSAL
 
 
 class ProposalOrganizationSerializer(serializers.Serializer):
@@ -36,6 +37,16 @@ class ProposalCallSerializer(serializers.Serializer):
     title = serializers.CharField()
 
 
+class ProposalDecisionSerializer(serializers.Serializer):
+    """The call's published decision on the proposal (issue 10)."""
+
+    outcome = serializers.ChoiceField(
+        choices=Decision.Outcome.choices, help_text="award or not_selected."
+    )
+    feedback = serializers.CharField(help_text="The secretariat's feedback to the applicant.")
+    published_at = serializers.DateTimeField(source="batch.published_at")
+
+
 class ProposalSerializer(serializers.ModelSerializer):
     call = ProposalCallSerializer()
     lead_organization = ProposalOrganizationSerializer()
@@ -43,6 +54,12 @@ class ProposalSerializer(serializers.ModelSerializer):
     co_funding = MoneySerializer(allow_null=True)
     partners = ProposalPartnerSerializer(many=True)
     deadline = serializers.SerializerMethodField()
+    decision = serializers.SerializerMethodField(
+        help_text=(
+            "The published decision (outcome, feedback, when it was published); null until the "
+            "call's decisions are published: nothing of the evaluation shows before."
+        )
+    )
     challenge: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True
     )
@@ -70,6 +87,7 @@ class ProposalSerializer(serializers.ModelSerializer):
             "updated_at",
             "submitted_at",
             "withdrawn_at",
+            "decision",
         )
         read_only_fields = fields
 
@@ -77,3 +95,12 @@ class ProposalSerializer(serializers.ModelSerializer):
     def get_deadline(self, proposal: Proposal) -> Any:
         deadline = deadline_for(proposal.call, proposal.lead_organization_id)
         return serializers.DateTimeField().to_representation(deadline) if deadline else None
+
+    @extend_schema_field(ProposalDecisionSerializer(allow_null=True))
+    def get_decision(self, proposal: Proposal) -> Any:
+        if not PROPOSAL.has_tag(proposal, DECIDED):
+            return None
+        decision = getattr(proposal, "decision", None)  # select_related by the view
+        if decision is None or not decision.is_published:
+            return None
+        return ProposalDecisionSerializer(decision).data

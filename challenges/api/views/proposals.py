@@ -75,7 +75,7 @@ class ProposalViewSet(ReadOnlyModelViewSet):
             return Proposal.objects.none()
         return (
             proposals_of_organizations(ids)
-            .select_related("call", "lead_organization")
+            .select_related("call", "lead_organization", "decision__batch")
             .prefetch_related(
                 "call__extensions",
                 Prefetch(
