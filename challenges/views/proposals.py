@@ -9,7 +9,7 @@ ask the lifecycle tables which actions to show (``PROPOSAL.actions_for(..., audi
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib import messages
@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cluster_portal.core.actions import redirect_after_post, run_action
@@ -172,9 +173,6 @@ def _detail_context(
     partners = list(proposal.partners.all())
     query = str(request.GET.get("partner_q") or "").strip()[:100]
     candidates = _partner_candidates(proposal, query) if editable and is_lead_admin else []
-    lead_actions: list[Action] = []
-    if permissions.is_lead_member(user, proposal):
-        lead_actions = PROPOSAL.actions_for(proposal, user, audience="lead")
     questions = {q.pk: q for q in proposal.call.questions.all()}
     return {
         "proposal": proposal,
@@ -194,12 +192,40 @@ def _detail_context(
         "candidates": candidates,
         "invite_form": invite_form
         or PartnerInviteForm(organizations=candidates, auto_id="invite_%s"),
-        "checklist": selectors.submission_checklist(proposal, attachments=attachments)
-        if PROPOSAL.has_tag(proposal, EDITABLE)
-        else [],
-        "lead_actions": lead_actions,
+        **_submission_context(request, proposal, attachments=attachments),
         "eligibility": selectors.lead_eligibility(proposal),
         "submissions": list(proposal.submissions.order_by("-number")[:1]),
+    }
+
+
+def _submission_context(
+    request: AuthenticatedRequest, proposal: Proposal, *, attachments: list[Any] | None = None
+) -> dict[str, Any]:
+    """The submission checklist and the lead's actions. While the checklist lists anything,
+    Submit is shown refused with the number of items (``submit_needs_checklist``: the reason
+    links to the checklist); the service refuses it too."""
+    checklist = (
+        selectors.submission_checklist(proposal, attachments=attachments)
+        if PROPOSAL.has_tag(proposal, EDITABLE)
+        else []
+    )
+    lead_actions: list[Action] = []
+    needs_checklist = False
+    if permissions.is_lead_member(request.user, proposal):
+        lead_actions = PROPOSAL.actions_for(proposal, request.user, audience="lead")
+        for index, action in enumerate(lead_actions):
+            if action.name == "submit" and action.allowed and checklist:
+                reason = ngettext(
+                    "Complete the %(count)s item of the checklist first.",
+                    "Complete the %(count)s items of the checklist first.",
+                    len(checklist),
+                ) % {"count": len(checklist)}
+                lead_actions[index] = replace(action, allowed=False, reason=reason)
+                needs_checklist = True
+    return {
+        "checklist": checklist,
+        "lead_actions": lead_actions,
+        "submit_needs_checklist": needs_checklist,
     }
 
 
@@ -251,6 +277,11 @@ def proposal_save(request: AuthenticatedRequest, proposal_id: int) -> HttpRespon
         status = {"proposal": proposal, "invalid": form}
     if htmx:
         # Always 200: htmx swaps only successful responses; the fragment says what happened.
+        if status.get("saved"):
+            # The checklist and the lead's actions (Submit waits for the checklist) follow the
+            # saved draft, read again with its new answers.
+            fresh = selectors.proposal_get_for_user(user=request.user, proposal_id=proposal.pk)
+            status.update(_submission_context(request, fresh), proposal=fresh, oob=True)
         response = render(request, "challenges/partials/proposals_save_status.html", status)
         if "conflict" in status:
             response["X-Proposal-Conflict"] = "1"

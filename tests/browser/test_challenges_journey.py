@@ -22,7 +22,7 @@ import pytest
 from django.apps import apps
 from django.utils import timezone, translation
 from django.utils.text import capfirst
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, ngettext, pgettext
 from playwright.sync_api import expect
 
 from challenges.models import Call, Challenge, Proposal, ProposalPartner
@@ -345,10 +345,20 @@ def invite_partner(page, people, proposal: Proposal) -> None:
     expect(partner).to_contain_text("Validación en laboratorio")
     invited = ProposalPartner.objects.get(proposal=proposal)
     assert invited.status == ProposalPartner.Status.INVITED
-    # Until the university confirms, the checklist names it and submitting is refused.
+    # Until the university confirms, the checklist names it and Submit is disabled, its reason
+    # linking to the checklist (the server refuses too: tests/challenges/proposals).
     expect(page.get_by_test_id(f"missing-partner_{invited.pk}")).to_contain_text("UNSA")
-    click_and_wait(page, page.get_by_test_id("submit"))
-    expect(page.get_by_test_id(f"missing-partner_{invited.pk}")).to_be_visible()
+    expect(page.get_by_test_id("submit")).to_be_disabled()
+    items = page.get_by_test_id("checklist").get_by_role("listitem").count()
+    with translation.override("es"):
+        reason = ngettext(
+            "Complete the %(count)s item of the checklist first.",
+            "Complete the %(count)s items of the checklist first.",
+            items,
+        ) % {"count": items}
+    expect(page.get_by_test_id("submit-reason").get_by_role("link", name=reason)).to_have_attribute(
+        "href", "#checklist"
+    )
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.DRAFT
     assert not proposal.reference

@@ -5,6 +5,7 @@ whatever sends it; the staff list of a call with 2,000 proposals; query counts."
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -230,6 +231,107 @@ def test_submit_page_lists_missing_items_as_a_checklist(world) -> None:
     assert "Fill in “Team”." in response.content.decode()
     world.proposal.refresh_from_db()
     assert world.proposal.status == Proposal.Status.DRAFT
+
+
+SUBMIT_ENABLED = '<button type="submit" class="btn btn-success" data-testid="submit">'
+SUBMIT_DISABLED = (
+    '<button type="button" class="btn btn-success" disabled aria-describedby="submit-reason" '
+    'data-testid="submit">'
+)
+
+
+def _submit_reason(page: str) -> str:
+    match = re.search(r'<p id="submit-reason"[^>]*>(.*?)</p>', page, re.S)
+    assert match, "no reason next to a disabled Submit"
+    return match.group(1)
+
+
+def test_submit_is_disabled_with_the_checklist_count_until_the_checklist_is_empty(world) -> None:
+    client = login(world.lead_admin)
+    page = client.get(detail(world.proposal)).content.decode()
+    assert SUBMIT_ENABLED in page  # complete: Submit is a button that posts
+    assert SUBMIT_DISABLED not in page
+    world.proposal.team = ""
+    world.proposal.save()
+    page = client.get(detail(world.proposal)).content.decode()
+    assert SUBMIT_ENABLED not in page
+    assert SUBMIT_DISABLED in page
+    assert _submit_reason(page) == (
+        '<a href="#checklist">Complete the 1 item of the checklist first.</a>'
+    )
+    world.proposal.summary = ""
+    world.proposal.save()
+    page = client.get(detail(world.proposal)).content.decode()
+    assert _submit_reason(page) == (
+        '<a href="#checklist">Complete the 2 items of the checklist first.</a>'
+    )
+    # The server still refuses, whatever the page showed.
+    client.post(reverse("challenges:proposal_submit", args=[world.proposal.pk]))
+    world.proposal.refresh_from_db()
+    assert world.proposal.status == Proposal.Status.DRAFT
+
+
+def test_a_lead_member_sees_the_guard_reason_not_the_checklist_count(world) -> None:
+    world.proposal.team = ""
+    world.proposal.save()
+    page = login(world.lead_member).get(detail(world.proposal)).content.decode()
+    assert SUBMIT_DISABLED in page
+    reason = _submit_reason(page)
+    assert "checklist" not in reason
+    assert "<a " not in reason
+
+
+def test_autosave_sends_the_checklist_and_submit_out_of_band(world) -> None:
+    world.proposal.team = ""
+    world.proposal.save()
+    client = login(world.lead_admin)
+    body = client.post(
+        save_url(world.proposal), form_data(world), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert (
+        '<section id="checklist" class="card mb-3" aria-labelledby="checklist-heading" '
+        'hx-swap-oob="true">' in body
+    )
+    assert '<div id="lead-actions" hx-swap-oob="true">' in body
+    assert 'data-testid="ready"' in body
+    assert SUBMIT_ENABLED in body
+    # Emptying two fields: the checklist and the reason follow.
+    body = client.post(
+        save_url(world.proposal),
+        form_data(world, version=2, team="", summary=""),
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert 'data-testid="missing-field_team"' in body
+    assert 'data-testid="missing-field_summary"' in body
+    assert SUBMIT_DISABLED in body
+    assert "Complete the 2 items of the checklist first." in _submit_reason(body)
+    # A refused save sends nothing out of band.
+    body = client.post(
+        save_url(world.proposal), form_data(world, version=1), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "hx-swap-oob" not in body
+
+
+def test_eligibility_marks_say_in_words_whether_each_rule_passes(world) -> None:
+    world.call.eligible_regions = ["puno"]  # the lead is in Arequipa: fails
+    world.call.required_partner_kinds = ["academia"]  # needed before submitting
+    world.call.save()  # members only (the lead is an active member): passes
+    page = login(world.lead_admin).get(detail(world.proposal)).content.decode()
+    items = {
+        code: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+        for code, html in re.findall(
+            r'<li class="[^"]*" data-testid="rule-([a-z_]+)">(.*?)</li>', page, re.S
+        )
+    }
+    assert items["members_only"].startswith("✓ Passes: Led by an active member")
+    assert items["region"].startswith("✗ Fails: Based in")
+    assert items["partner_academia"].startswith("… Needed before submitting: At least one")
+    for code in ("members_only", "region", "partner_academia"):
+        assert re.search(
+            rf'data-testid="rule-{code}">\s*<span aria-hidden="true">[✓✗…]</span>\s*'
+            r'<span class="visually-hidden">',
+            page,
+        )
 
 
 def test_receipt_is_404_before_submission(world) -> None:

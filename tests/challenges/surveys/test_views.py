@@ -5,6 +5,7 @@ survey rounds; permission matrix; bad input; query counts."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -198,13 +199,29 @@ def test_queue_oldest_first_with_clock_and_query_count(company, call_manager, ma
     client = client_for(call_manager)
     body = client.get(TRIAGE).content.decode()
     assert body.index("Viejo reto") < body.index("Nuevo reto")
-    assert "waiting 3 days" in body
+    assert 'data-testid="waiting">3 days</td>' in body
     assert "Ya aceptado" not in body
     assert _triage(older) in body
     assert _triage(newer) in body
     for _ in range(20):
         submitted(company)
     max_queries(12, client.get, TRIAGE, expect=["Viejo reto"])
+
+
+def test_queue_waiting_cell_says_only_the_duration_the_detail_page_the_sentence(
+    company, call_manager
+):
+    """The column is headed "Waiting" (and the 320 px layout labels the cell with it): the cell
+    says only how long; the detail page, with no heading, keeps "waiting 16 days"."""
+    now = timezone.now()
+    older = submitted(company, title="Viejo reto", queued_at=now - datetime.timedelta(days=16))
+    submitted(company, title="Reto de hoy", queued_at=now - datetime.timedelta(hours=2))
+    client = client_for(call_manager)
+    body = client.get(TRIAGE).content.decode()
+    cells = re.findall(r'data-label="Waiting"[^>]*data-testid="waiting">([^<]*)</td>', body)
+    assert cells == ["16 days", "since today"]
+    page = client.get(_triage(older)).content.decode()
+    assert '<span data-testid="waiting">waiting 16 days</span>' in page
 
 
 def test_staff_accepts_and_declines_from_the_detail_page(company, call_manager):
