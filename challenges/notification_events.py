@@ -242,3 +242,30 @@ PROPOSAL_NOT_SELECTED = register_event(
         ),
     )
 )
+
+# --- Assignments (challenges.services.assignments) -------------------------------------------
+# To evaluators: the proposals' titles only (in blind review the coordinator's redacted title),
+# never the applicant's identity. Dates in Lima time as dd/mm/yyyy hh:mm.
+ASSIGNMENTS_CREATED = register_event(
+    Event(
+        code="challenges.assignments_created",
+        category="evaluation",  # notifications.events.EVALUATION
+        title=_("Proposals to evaluate in “{call_title}”: {count}"),
+        body=_(
+            "You were asked to evaluate {titles}. Before reading each one, declare whether you "
+            "have a conflict of interest. Reviews are due by {due_at} (Lima time)."
+        ),
+    )
+)
+ASSIGNMENT_DUE_REMINDER = register_event(
+    Event(
+        code="challenges.assignment_due_reminder",
+        category="evaluation",  # notifications.events.EVALUATION
+        title=_("Your review of “{proposal_title}” is due on {due_at}"),
+        body=_(
+            "Your evaluation of “{proposal_title}” in the call “{call_title}” is due in {days} "
+            "day(s), on {due_at} (Lima time). Declare any conflict of interest, score each "
+            "criterion and submit the review before then."
+        ),
+    )
+)

@@ -15,3 +15,15 @@ def send_proposal_reminders() -> int:
     from .services.proposals import proposal_reminders_send
 
     return proposal_reminders_send()
+
+
+# --- Evaluation assignments ------------------------------------------------------------------
+
+
+@shared_task(name="challenges.tasks.send_assignment_reminders")
+def send_assignment_reminders() -> int:
+    """Hourly: remind evaluators of pending or accepted assignments 3 days and 1 day before
+    they are due (each reminder once: ``AssignmentReminder`` rows, see the service)."""
+    from .services.assignments import assignment_reminders_send
+
+    return assignment_reminders_send()

@@ -43,6 +43,11 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(minute=5),
         "options": {"expires": 3000},
     },
+    "challenges-assignment-reminders": {
+        "task": "challenges.tasks.send_assignment_reminders",
+        "schedule": crontab(minute=20),
+        "options": {"expires": 3000},
+    },
     "notifications-daily-digest": {
         "task": "notifications.tasks.send_digests",
         "schedule": crontab(hour=7, minute=0),
