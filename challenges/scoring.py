@@ -305,11 +305,12 @@ class Ranked:
     tie: bool
 
 
-def display(value: float | None, places: int = TIE_DECIMALS) -> Decimal | None:
+def display(value: float | Decimal | None, places: int = TIE_DECIMALS) -> Decimal | None:
     """``value`` rounded half up for display (``None`` stays ``None``)."""
     if value is None or math.isnan(value):
         return None
-    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def rank(scores: Sequence[ProposalScore], order: Mapping[int, Any] | None = None) -> list[Ranked]:

@@ -1,5 +1,10 @@
-"""Pages of the staff_ranking part of the evaluation (issue 10)."""
+"""Staff pages of a call's ranking under /staff/challenges/ (challenges.urls.staff)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from ..views.staff import ranking as views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("calls/<int:call_id>/ranking/", views.call_ranking_page, name="call_ranking"),
+    path("calls/<int:call_id>/ranking.xlsx", views.call_ranking_xlsx, name="call_ranking_xlsx"),
+]
