@@ -136,7 +136,9 @@ def solve(
 
     started = time.perf_counter()
     proposal_ids = list(dict.fromkeys(proposals))
-    existing = {p: set(existing.get(p, ())) for p in proposal_ids} if existing else {}
+    kept: dict[int, set[int]] = (
+        {p: set(existing.get(p, ())) for p in proposal_ids} if existing else {}
+    )
     labels = labels or {}
     blocked = set(conflicts)
 
@@ -147,11 +149,11 @@ def solve(
             return affinity(e, p)
         return affinity.get((e, p)) or Match(0.0)
 
-    need = {p: max(k - len(existing.get(p, ())), 0) for p in proposal_ids}
+    need = {p: max(k - len(kept.get(p, ())), 0) for p in proposal_ids}
     lacking: dict[int, list[str]] = {}
     if require_mix:
         for p in proposal_ids:
-            have = {evaluators.get(e) for e in existing.get(p, ())}
+            have = {evaluators.get(e) for e in kept.get(p, ())}
             lacking[p] = [s for s in MIX_SECTORS if s not in have]
 
     capacity = {e: max(int(loads.get(e, 0)), 0) for e in evaluators}
@@ -159,7 +161,7 @@ def solve(
         p: [
             e
             for e in evaluators
-            if capacity[e] > 0 and (e, p) not in blocked and e not in existing.get(p, ())
+            if capacity[e] > 0 and (e, p) not in blocked and e not in kept.get(p, ())
         ]
         for p in proposal_ids
     }
@@ -174,6 +176,7 @@ def solve(
     graph.add_node("source", demand=-total)
     active = [e for e in evaluators if capacity[e] > 0]
     fair = math.ceil(total / max(len(active), 1))
+    node: Any
     for e in active:
         node = ("e", e)
         base = min(capacity[e], fair)
@@ -185,9 +188,9 @@ def solve(
     for p in proposal_ids:
         if need[p] == 0:
             continue
-        target = ("p", p)
+        target: Any = ("p", p)
         demand = need[p]
-        sector_nodes: dict[str, tuple[str, int, str]] = {}
+        sector_nodes: dict[str, Any] = {}
         for sector in lacking.get(p, ()):
             node = ("s", p, sector)
             sector_nodes[sector] = node

@@ -263,10 +263,10 @@ def detect_conflicts(
         ).values("proposal_id", "organization_id"):
             members_of[row["proposal_id"]].add(row["organization_id"])
         for proposal_id, members in sorted(members_of.items()):
-            for own in members & own_ids:
-                for other in members & party_ids:
-                    if other != own:
-                        joint[(own, other)].append((proposal_id, labels[proposal_id]))
+            for own_id in members & own_ids:
+                for other_id in members & party_ids:
+                    if other_id != own_id:
+                        joint[(own_id, other_id)].append((proposal_id, labels[proposal_id]))
     # 7. Recorded client relationships, either way.
     clients: set[tuple[int, int]] = set()  # (supplier, client)
     if own_ids:

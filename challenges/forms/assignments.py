@@ -3,6 +3,8 @@ assignment (with the override reason a flagged pair needs)."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -32,11 +34,11 @@ class AssignmentForm(forms.Form):
         help_text=_("Only when the portal flags a conflict: it is kept and audited."),
     )
 
-    def __init__(self, *args, call: Call, **kwargs) -> None:
+    def __init__(self, *args: Any, call: Call, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["proposal"].queryset = Proposal.objects.filter(
+        proposal_field = cast(forms.ModelChoiceField, self.fields["proposal"])
+        proposal_field.queryset = Proposal.objects.filter(
             call=call, status=Proposal.Status.SUBMITTED
         )
-        self.fields["evaluator"].queryset = Evaluator.objects.filter(is_active=True).select_related(
-            "user"
-        )
+        evaluator_field = cast(forms.ModelChoiceField, self.fields["evaluator"])
+        evaluator_field.queryset = Evaluator.objects.filter(is_active=True).select_related("user")

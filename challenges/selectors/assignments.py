@@ -106,15 +106,15 @@ def match_inputs(proposals: list[Proposal], evaluators: list[Evaluator]) -> Matc
         (Challenge.value_chain_stages.through, "capability_id"),
         (Challenge.service_areas.through, "capability_id"),
     ):
-        for row in through.objects.filter(challenge_id__in=challenge_ids).values(
+        for topic_row in through.objects.filter(challenge_id__in=challenge_ids).values(
             "challenge_id", column
         ):
-            by_challenge[row["challenge_id"]].add(row[column])
+            by_challenge[topic_row["challenge_id"]].add(topic_row[column])
     by_org: dict[int, set[int]] = defaultdict(set)
-    for row in Organization.capabilities.through.objects.filter(
+    for org_row in Organization.capabilities.through.objects.filter(
         organization_id__in={p.lead_organization_id for p in proposals}
     ).values("organization_id", "capability_id"):
-        by_org[row["organization_id"]].add(row["capability_id"])
+        by_org[org_row["organization_id"]].add(org_row["capability_id"])
     topics = {p.pk: set(by_challenge.get(p.challenge_id or 0, set())) for p in proposals}
     capabilities = {p.pk: set(by_org.get(p.lead_organization_id, set())) for p in proposals}
     all_ids = set().union(*expertise.values(), *topics.values(), *capabilities.values())
