@@ -35,3 +35,29 @@ def call_subscribers(*, call_id: int) -> QuerySet[User]:
     return get_user_model().objects.filter(
         pk__in=CallSubscription.objects.filter(call_id=call_id).values("user_id")
     )
+
+
+# --- Evaluation -------------------------------------------------------------------------------
+
+
+@audience("challenges.evaluation_coordinators")
+def evaluation_coordinators() -> QuerySet[User]:
+    """Active staff whose role coordinates evaluations (not administrators: they hold every
+    permission but are not sent every area's mail); the administrators when nobody holds such
+    a role, so a declared conflict is never lost."""
+    from django.db.models import Exists, Q
+
+    from cluster_portal.core import roles
+
+    people = get_user_model().objects.filter(is_staff=True, is_active=True)
+    area_roles = [
+        code
+        for code in roles.roles_with_permission(roles.COORDINATE_EVALUATION)
+        if code != roles.ADMINISTRATOR
+    ]
+    coordinators = people.filter(groups__name__in=area_roles)
+    admins = people.filter(groups__name=roles.ADMINISTRATOR)
+    return people.filter(
+        Q(pk__in=coordinators.values("pk"))
+        | (Q(pk__in=admins.values("pk")) & ~Exists(coordinators.values("pk")))
+    )

@@ -269,3 +269,32 @@ ASSIGNMENT_DUE_REMINDER = register_event(
         ),
     )
 )
+
+# --- Evaluator pool and evaluators (challenges.services.evaluation) ------------------------------
+# The invitation goes to an address without an account yet (notify_email); the declared conflict
+# goes to the evaluation coordinators and names the proposal by its reference only.
+EVALUATOR_INVITED = register_event(
+    Event(
+        code="challenges.evaluator_invited",
+        category="evaluation",  # notifications.events.EVALUATION
+        title=_("You are invited to evaluate proposals for the Mining Cluster of Southern Peru"),
+        body=_(
+            "{coordinator} added you to the cluster's pool of evaluators. "
+            "Choose a password with the link below (it works once, for {days} day(s)); then "
+            "sign in with this email to see the proposals assigned to you. Your account gives "
+            "access to your assignments only."
+        ),
+    )
+)
+ASSIGNMENT_CONFLICT_DECLARED = register_event(
+    Event(
+        code="challenges.assignment_conflict_declared",
+        category="evaluation",  # notifications.events.EVALUATION
+        title=_("{evaluator} declared a conflict of interest with {reference}"),
+        body=_(
+            "In the call “{call_title}”, {evaluator} declared a conflict of interest with the "
+            "proposal {reference} ({conflict}). Note: {note}. The assignment has ended; assign "
+            "another evaluator if the proposal needs one."
+        ),
+    )
+)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("challenges.urls.staff_evaluation")),
     path("", include("challenges.urls.staff_ranking")),
     path("", include("challenges.urls.staff_decisions")),
+    path("", include("challenges.urls.staff_evaluators")),
 ]
