@@ -67,6 +67,13 @@ STAFF_AREAS: tuple[StaffArea, ...] = (
         count_label=_("questions from applicants waiting"),
     ),
     StaffArea(
+        "challenges_staff:evaluator_list",
+        _("Evaluator pool"),
+        "person-check",
+        frozenset({roles.COORDINATE_EVALUATION, roles.VIEW_AUDIT_LOG}),
+        _("Add people and invite outside experts to evaluate proposals; their expertise and load."),
+    ),
+    StaffArea(
         "audit:logentry_list",
         _("Audit log"),
         "journal-check",

@@ -279,3 +279,11 @@ def test_redacted_texts_are_saved_and_removed():
     client.post(url, {"summary": "", "team": "Dos ingenieros."})
     assert set(RedactedText.objects.values_list("field", flat=True)) == {"team"}
     assert LogEntry.objects.filter(additional_data__decision="proposal.redact").count() == 2
+
+
+@pytest.mark.django_db
+def test_staff_home_links_the_pool_for_coordinators_only():
+    pool = reverse("challenges_staff:evaluator_list")
+    assert pool in login(coordinator_user()).get(reverse("staff_home")).content.decode()
+    manager = UserFactory(is_staff=True, totp=True, roles=["call_manager"])
+    assert pool not in login(manager).get(reverse("staff_home")).content.decode()
