@@ -407,14 +407,13 @@ def assignment_declare_conflict(
 
 
 def _coordinator_url(assignment: Assignment) -> str:
+    """The call's assignment page (where the coordinator assigns someone else)."""
     from django.urls import NoReverseMatch
 
-    for name in ("challenges_staff:assignment_board", "challenges_staff:evaluator_list"):
-        try:
-            return reverse(name, kwargs={"call_id": assignment.call_id})
-        except NoReverseMatch:
-            continue
-    return reverse("challenges_staff:evaluator_list")
+    try:
+        return reverse("challenges_staff:call_assignments", kwargs={"call_id": assignment.call_id})
+    except NoReverseMatch:  # the assignment pages are not mounted
+        return reverse("challenges_staff:evaluator_list")
 
 
 # --- Reviews ---------------------------------------------------------------------------------

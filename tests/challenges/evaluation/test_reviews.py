@@ -139,6 +139,7 @@ def test_declaring_a_conflict_ends_the_assignment_and_tells_the_coordinators():
     broadcast = NotificationBroadcast.objects.get(event="challenges.assignment_conflict_declared")
     assert broadcast.audience == "challenges.evaluation_coordinators"
     assert broadcast.context["reference"] == "CMSP-2026-0999"
+    assert broadcast.url == f"/staff/challenges/calls/{world.call.pk}/assignments/"
     audience = list(resolve_audience(broadcast.audience, broadcast.audience_params))
     assert world.coordinator in audience
     assert world.evaluator.user not in audience
