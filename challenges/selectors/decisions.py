@@ -191,4 +191,3 @@ def applicant_result(proposal: Proposal) -> ApplicantResult | None:
         published_at=decision.batch.published_at if decision.batch else None,
         scores=criterion_means(proposal) if call.show_scores_to_applicants else [],
     )
-
