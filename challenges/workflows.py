@@ -397,6 +397,8 @@ CALL: Workflow[Call] = register(
                 CallStatus.DECIDED,
                 _("Mark as decided"),
                 guard=call_manager_or_coordinator,
+                # Never a button: only publishing the decisions in one batch decides a call.
+                audience="system",
                 style="primary",
             ),
             Transition(

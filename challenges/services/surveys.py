@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -133,9 +134,15 @@ def _name_for(challenge: Challenge, organization_id: int) -> str:
         return challenge.title
     if challenge.is_restricted and challenge.has_public_version:
         return challenge.public_title
-    return _("challenge %(reference)s of another company") % {
-        "reference": challenge.reference or f"#{challenge.pk}"
-    }
+    reference = challenge.reference or f"#{challenge.pk}"
+    # Lazy: the notification renders it in each recipient's language, not the actor's.
+    return _lazy_text(
+        lambda: _("challenge %(reference)s of another company") % {"reference": reference}
+    )
+
+
+def _lazy_text(build: Any) -> Any:
+    return lazy(build, str)()
 
 
 def _company_url(challenge: Challenge) -> str:

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from challenges import permissions
 from challenges.models import Call, Challenge, Proposal, ProposalPartner
@@ -68,7 +69,8 @@ def test_the_deadline_closes_every_proposal_change() -> None:
     with time_machine.travel(proposal.call.closes_at + datetime.timedelta(seconds=1)):
         verdict = PROPOSAL.check(proposal, "submit", actor=lead_admin)
         assert not verdict
-        assert "deadline" in str(verdict.reason)
+        with translation.override("en"):
+            assert "deadline" in str(verdict.reason)
         assert not PROPOSAL.check(proposal, "withdraw", actor=lead_admin)
 
 
@@ -109,7 +111,8 @@ def test_only_the_leads_admins_submit_and_only_the_partners_admins_confirm() -> 
     partner.proposal.refresh_from_db()
     verdict = PARTNER.check(partner, "confirm", actor=partner_admin)
     assert not verdict
-    assert "unsubmit" in str(verdict.reason)
+    with translation.override("en"):
+        assert "unsubmit" in str(verdict.reason)
     with pytest.raises(ValidationError):
         PROPOSAL.require(partner.proposal, "submit", actor=lead_admin)
 
