@@ -66,6 +66,7 @@ CRITERIA_EDITABLE = "criteria_editable"  # a call whose questions and criteria m
 ACCEPTS_EXTENDED = "accepts_extended"
 COUNTED = "counted"  # proposals that count for "maximum proposals per organization"
 DECIDED = "decided"  # proposals whose decision was published
+EVALUATION_STAGE = "evaluation_stage"  # calls past their closing: assignments, ranking, decisions
 REVIEWING = "reviewing"  # assignments whose evaluator may read the proposal and score it
 ACTIVE_ASSIGNMENT = "active"  # assignments that count for load and for "k per proposal"
 PARTNER_ACTIVE_TAG = "active"  # partners that are part of the consortium (or invited to it)
@@ -334,12 +335,22 @@ CALL: Workflow[Call] = register(
             State(
                 CallStatus.CLOSED,
                 "text-bg-warning",
-                tags=frozenset({PUBLISHED, ACCEPTS_EXTENDED}),
+                tags=frozenset({PUBLISHED, ACCEPTS_EXTENDED, EVALUATION_STAGE}),
                 description=_("No longer taking proposals."),
             ),
-            State(CallStatus.IN_EVALUATION, "text-bg-primary", tags=frozenset({PUBLISHED})),
-            State(CallStatus.DECIDED, "text-bg-dark", tags=frozenset({PUBLISHED})),
-            State(CallStatus.ARCHIVED, "text-bg-secondary", tags=frozenset({PUBLISHED})),
+            State(
+                CallStatus.IN_EVALUATION,
+                "text-bg-primary",
+                tags=frozenset({PUBLISHED, EVALUATION_STAGE}),
+            ),
+            State(
+                CallStatus.DECIDED, "text-bg-dark", tags=frozenset({PUBLISHED, EVALUATION_STAGE})
+            ),
+            State(
+                CallStatus.ARCHIVED,
+                "text-bg-secondary",
+                tags=frozenset({PUBLISHED, EVALUATION_STAGE}),
+            ),
         ],
         transitions=[
             Transition(

@@ -217,6 +217,26 @@ def _api_calls(ctx: BenchContext) -> Iterable[Any]:
     return published_calls_for_api()[:50]
 
 
+def _staff_call_ranking_url() -> str:
+    return f"/staff/challenges/calls/{_busiest_call().pk}/ranking/"
+
+
+def _staff_call_ranking(ctx: BenchContext) -> Iterable[Any]:
+    from challenges.selectors.ranking import call_ranking
+
+    return call_ranking(_busiest_call()).rows
+
+
+def _staff_call_assignments_url() -> str:
+    return f"/staff/challenges/calls/{_busiest_call().pk}/assignments/"
+
+
+def _staff_evaluators(ctx: BenchContext) -> Iterable[Any]:
+    from challenges.selectors.evaluation import evaluator_pool_page
+
+    return evaluator_pool_page({}).object_list
+
+
 def _my_proposals(ctx: BenchContext) -> Iterable[Any]:
     from challenges.selectors.proposals import proposals_for_user
 
@@ -265,6 +285,18 @@ PAGES: list[BenchPage] = [
         _staff_call_proposals_url,
         (STAFF,),
         _staff_call_proposals,
+    ),
+    # Evaluation (issue 10): the demo has no reviews yet, so these measure the pages' fixed
+    # cost on the call with most proposals; the assignment page's data is its conflict matrix.
+    BenchPage("staff: a call's ranking", _staff_call_ranking_url, (STAFF,), _staff_call_ranking),
+    BenchPage(
+        "staff: a call's assignments",
+        _staff_call_assignments_url,
+        (STAFF,),
+        _staff_call_proposals,
+    ),
+    BenchPage(
+        "staff: evaluator pool", "/staff/challenges/evaluators/", (STAFF,), _staff_evaluators
     ),
     BenchPage("api: challenges", "/api/v1/challenges/?page_size=50", ROLES, _api_challenges),
     BenchPage("api: calls", "/api/v1/calls/?page_size=50", ROLES, _api_calls),

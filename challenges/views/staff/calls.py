@@ -44,7 +44,7 @@ from ...models import Call, CallClarification, CallCriterion, CallQuestion
 from ...permissions import can_manage_calls
 from ...selectors import calls as selectors
 from ...services import calls as services
-from ...workflows import CALL, CRITERIA_EDITABLE
+from ...workflows import CALL, CRITERIA_EDITABLE, EVALUATION_STAGE
 
 
 def _require_manager(request: AuthenticatedRequest) -> None:
@@ -107,6 +107,7 @@ def _base(request: AuthenticatedRequest, call: Call, current: str) -> dict[str, 
         "current": current,
         "can_manage": can_manage_calls(request.user),
         "criteria_editable": CALL.has_tag(call, CRITERIA_EDITABLE),
+        "evaluation_stage": CALL.has_tag(call, EVALUATION_STAGE),
     }
 
 

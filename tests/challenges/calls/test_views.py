@@ -372,3 +372,16 @@ def test_staff_pages_query_counts(manager_client, max_queries, stage) -> None:
         max_queries(14, manager_client.get, staff(name, call))
     max_queries(12, manager_client.get, staff("call_matches", call), expect=["match-row"])
     max_queries(16, manager_client.get, staff("call_edit", call, "challenges"))
+
+
+def test_the_staff_call_page_links_to_the_evaluation_once_the_call_has_closed(
+    manager_client,
+) -> None:
+    links = ('data-testid="call-assignments"', 'data-testid="call-ranking"', "call-decisions")
+    open_call = CallFactory()
+    body = manager_client.get(staff("call_detail", open_call)).content.decode()
+    assert not any(link in body for link in links)
+    closed = CallFactory(status=Call.Status.IN_EVALUATION)
+    body = manager_client.get(staff("call_detail", closed)).content.decode()
+    assert all(link in body for link in links)
+    assert f"/staff/challenges/calls/{closed.pk}/ranking/" in body
