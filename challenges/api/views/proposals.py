@@ -49,7 +49,8 @@ def caller_organization_ids(request: Any) -> frozenset[int]:
             "Proposals led by the caller's organization or in which it is an invited or "
             "confirmed consortium partner: for a partner client, its organization (scope "
             "proposals:read); for a signed-in person, their organizations. Filter with "
-            "?call=<call id> and ?status=draft|submitted|withdrawn. Deadlines are the lead's "
+            "?call=<call id> and ?status=draft|submitted|withdrawn|awarded|not_selected. "
+            "Deadlines are the lead's "
             "(the call's closing time or its logged extension), with the America/Lima offset. "
             "Read only."
         ),
