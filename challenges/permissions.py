@@ -41,7 +41,7 @@ from members.permissions import (
 )
 
 if TYPE_CHECKING:
-    from .models import Call, Challenge, Proposal, ProposalPartner
+    from .models import Call, Challenge, ImpactEntry, Project, Proposal, ProposalPartner
 
 AnyUser = Any
 
@@ -201,4 +201,103 @@ def can_answer_partnership(user: AnyUser, partner: ProposalPartner) -> Verdict:
     return Verdict.of(
         is_org_admin(user, partner.organization),
         _("Only an admin of the partner organization can answer."),
+    )
+
+
+# --- Portfolio -----------------------------------------------------------------------------------
+#
+# ================  =========  ==========  ===========  ==========  =========  ==================
+# who               showcase   project     milestones:  milestones: impact:    impact: verify;
+#                   (public)   page, KPIs  evidence,    accept or   claim,     project: edit,
+#                              updates     KPIs,        return,     correct    status, funding
+#                                          updates      confirm
+#                                                       impact
+# ================  =========  ==========  ===========  ==========  =========  ==================
+# visitor, member   public     public      —            —           —          —
+#                   fields     page only
+# supplier lead     yes        yes         yes          —           yes        —
+# partner           yes        yes         yes          —           —          —
+# sponsor           yes        yes         —            yes         —          —
+# staff (reading)   yes        yes         —            —           —          —
+# portfolio mgr     yes        yes         yes          yes         yes        yes
+# ================  =========  ==========  ===========  ==========  =========  ==================
+#
+# "Supplier lead", "partner" and "sponsor" are the people of the organizations with that role
+# in the project (``ProjectOrganization``; prefetched ``participants`` are used).
+
+
+def can_manage_portfolio(user: AnyUser) -> bool:
+    """Create projects, change their status and funding, verify impact (portfolio managers)."""
+    return has_staff_permission(user, roles.MANAGE_PORTFOLIO)
+
+
+def project_roles(user: AnyUser, project: Project) -> frozenset[str]:
+    """The roles (``lead``, ``partner``, ``sponsor``) the person's organizations have in the
+    project: no query beyond the viewer's organizations when ``participants`` is prefetched."""
+    from members.viewer import viewer_for
+
+    mine = viewer_for(user).organization_ids
+    if not mine:
+        return frozenset()
+    return frozenset(p.role for p in project.participants.all() if p.organization_id in mine)
+
+
+def is_project_team(user: AnyUser, project: Project) -> bool:
+    """People of the supplier lead or a partner."""
+    return bool(project_roles(user, project) & {"lead", "partner"})
+
+
+def is_project_sponsor(user: AnyUser, project: Project) -> bool:
+    return "sponsor" in project_roles(user, project)
+
+
+def can_view_project(user: AnyUser, project: Project) -> bool:
+    """The whole project page (private fields, milestones, KPIs, updates, every ledger entry):
+    its organizations' people and any staff role (reading). Others see the public page of a
+    public project (:func:`can_view_public_project`)."""
+    return bool(project_roles(user, project)) or can_read_staff_area(user)
+
+
+def can_view_public_project(user: AnyUser, project: Project) -> bool:
+    return project.is_public or can_view_project(user, project)
+
+
+def can_report_progress(user: AnyUser, project: Project) -> Verdict:
+    """Milestone evidence, KPI measurements, progress updates: the team or a portfolio
+    manager."""
+    return Verdict.of(
+        is_project_team(user, project) or can_manage_portfolio(user),
+        _("Only the project team can do this."),
+    )
+
+
+def can_accept_for_sponsor(user: AnyUser, project: Project) -> Verdict:
+    """Accept or return a milestone, confirm or reject an impact claim: a sponsor's people (or
+    a portfolio manager standing in for a sponsor without an account)."""
+    return Verdict.of(
+        is_project_sponsor(user, project) or can_manage_portfolio(user),
+        _("Only a sponsor of the project can do this."),
+    )
+
+
+def can_claim_impact(user: AnyUser, project: Project) -> Verdict:
+    """Claim an impact entry or a correction: the supplier lead's people or a portfolio
+    manager."""
+    return Verdict.of(
+        "lead" in project_roles(user, project) or can_manage_portfolio(user),
+        _("Only the supplier lead can claim impact."),
+    )
+
+
+def can_comment_progress(user: AnyUser, project: Project) -> Verdict:
+    """Comment on a progress update: the sponsors, the team and the secretariat."""
+    return Verdict.of(
+        bool(project_roles(user, project)) or can_read_staff_area(user),
+        _("Only the project's organizations and the secretariat can comment."),
+    )
+
+
+def can_verify_impact(user: AnyUser, entry: ImpactEntry) -> Verdict:
+    return Verdict.of(
+        can_manage_portfolio(user), _("Only the secretariat's portfolio managers can verify.")
     )

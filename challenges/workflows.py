@@ -26,6 +26,29 @@ organization's logged extension)::
     invited ──confirm──▶ confirmed ──leave──▶ declined
     invited ──decline──▶ declined
     invited | confirmed ──remove (by the lead)──▶ removed
+
+``Assignment.status`` (an evaluator's assignment)::
+
+    pending ──declare_no_conflict──▶ accepted ──submit_review──▶ submitted
+    pending ──declare_conflict──▶ conflict
+    pending | accepted ──remove (by the coordinator)──▶ removed
+
+``Project.status`` (portfolio managers)::
+
+    planned ──start──▶ active ──hold──▶ on_hold ──resume──▶ active
+    active ──complete──▶ completed
+    planned | active | on_hold ──cancel──▶ cancelled
+
+``Milestone.status``::
+
+    pending ──submit (the team, with evidence)──▶ submitted ──accept (a sponsor)──▶ accepted
+    submitted ──return (a sponsor, with a reason)──▶ pending
+    pending | submitted ──cancel (a portfolio manager)──▶ cancelled
+
+``ImpactEntry.status`` (append-only: a frozen entry is corrected by a new entry)::
+
+    claimed ──confirm (a sponsor)──▶ confirmed ──verify (the secretariat)──▶ verified
+    claimed ──reject (a sponsor or the secretariat, with a reason)──▶ rejected
 """
 
 from __future__ import annotations
@@ -48,13 +71,25 @@ from cluster_portal.core.workflows import (
 )
 
 from . import permissions
-from .models import Assignment, Call, Challenge, Proposal, ProposalPartner
+from .models import (
+    Assignment,
+    Call,
+    Challenge,
+    ImpactEntry,
+    Milestone,
+    Project,
+    Proposal,
+    ProposalPartner,
+)
 
 ChallengeStatus = Challenge.Status
 CallStatus = Call.Status
 ProposalStatus = Proposal.Status
 PartnerStatus = ProposalPartner.Status
 AssignmentStatus = Assignment.Status
+ProjectStatus = Project.Status
+MilestoneStatus = Milestone.Status
+ImpactStatus = ImpactEntry.Status
 
 #: Tags (``Workflow.values_tagged``): what other modules ask instead of listing states.
 PUBLISHED = permissions.PUBLISHED_CHALLENGE_TAG  # challenges others may see; calls announced
@@ -70,6 +105,9 @@ EVALUATION_STAGE = "evaluation_stage"  # calls past their closing: assignments, 
 REVIEWING = "reviewing"  # assignments whose evaluator may read the proposal and score it
 ACTIVE_ASSIGNMENT = "active"  # assignments that count for load and for "k per proposal"
 PARTNER_ACTIVE_TAG = "active"  # partners that are part of the consortium (or invited to it)
+RUNNING = "running"  # projects whose team reports progress (and gets reminders)
+LIVE = "live"  # milestones that count for progress and can be late
+IN_TOTALS = "in_totals"  # impact entries the portfolio's totals count (verified)
 
 
 # --- Guards ----------------------------------------------------------------------------------
@@ -644,6 +682,215 @@ ASSIGNMENT: Workflow[Assignment] = register(
                 guard=evaluation_coordinator,
                 style="outline-danger",
                 confirm=_("Remove this evaluator from the proposal?"),
+            ),
+        ],
+    )
+)
+
+
+# --- Portfolio -------------------------------------------------------------------------------
+
+
+def portfolio_manager(actor: Any, obj: Any) -> Verdict:
+    if actor is None:
+        return Verdict.no(_("Only a portfolio manager can do this."))
+    return Verdict.of(
+        permissions.can_manage_portfolio(actor), _("Only a portfolio manager can do this.")
+    )
+
+
+def project_team(actor: Any, milestone: Milestone) -> Verdict:
+    if actor is None:
+        return Verdict.no(_("Only the project team can do this."))
+    return permissions.can_report_progress(actor, milestone.project)
+
+
+def project_sponsor(actor: Any, obj: Milestone | ImpactEntry) -> Verdict:
+    if actor is None:
+        return Verdict.no(_("Only a sponsor of the project can do this."))
+    return permissions.can_accept_for_sponsor(actor, obj.project)
+
+
+def sponsor_or_secretariat(actor: Any, entry: ImpactEntry) -> Verdict:
+    if actor is not None and permissions.can_manage_portfolio(actor):
+        return Verdict.yes()
+    return project_sponsor(actor, entry)
+
+
+PROJECT: Workflow[Project] = register(
+    Workflow(
+        name="challenges.project",
+        model=Project,
+        field="status",
+        refusal=_("This project is %(state)s: this change is not possible now."),
+        states=[
+            State(
+                ProjectStatus.PLANNED,
+                "text-bg-info",
+                tags=frozenset({RUNNING}),
+                description=_("Awarded; the work has not started yet."),
+            ),
+            State(ProjectStatus.ACTIVE, "text-bg-success", tags=frozenset({RUNNING})),
+            State(
+                ProjectStatus.ON_HOLD,
+                "text-bg-warning",
+                description=_("Paused: no progress updates are asked for."),
+            ),
+            State(ProjectStatus.COMPLETED, "text-bg-dark"),
+            State(ProjectStatus.CANCELLED, "text-bg-secondary"),
+        ],
+        transitions=[
+            Transition(
+                "start",
+                frozen([ProjectStatus.PLANNED]),
+                ProjectStatus.ACTIVE,
+                _("Start the project"),
+                guard=portfolio_manager,
+                style="success",
+            ),
+            Transition(
+                "hold",
+                frozen([ProjectStatus.ACTIVE]),
+                ProjectStatus.ON_HOLD,
+                _("Put on hold"),
+                guard=portfolio_manager,
+                style="outline-warning",
+            ),
+            Transition(
+                "resume",
+                frozen([ProjectStatus.ON_HOLD]),
+                ProjectStatus.ACTIVE,
+                _("Resume"),
+                guard=portfolio_manager,
+                style="success",
+            ),
+            Transition(
+                "complete",
+                frozen([ProjectStatus.ACTIVE]),
+                ProjectStatus.COMPLETED,
+                _("Mark as completed"),
+                guard=portfolio_manager,
+                style="primary",
+                confirm=_("Mark this project as completed?"),
+            ),
+            Transition(
+                "cancel",
+                frozen([ProjectStatus.PLANNED, ProjectStatus.ACTIVE, ProjectStatus.ON_HOLD]),
+                ProjectStatus.CANCELLED,
+                _("Cancel the project"),
+                guard=portfolio_manager,
+                style="outline-danger",
+                confirm=_("Cancel this project? Its record and ledger are kept."),
+            ),
+        ],
+    )
+)
+
+MILESTONE: Workflow[Milestone] = register(
+    Workflow(
+        name="challenges.milestone",
+        model=Milestone,
+        field="status",
+        refusal=_("This milestone is %(state)s: this change is not possible now."),
+        states=[
+            State(MilestoneStatus.PENDING, "text-bg-light border", tags=frozenset({LIVE})),
+            State(
+                MilestoneStatus.SUBMITTED,
+                "text-bg-primary",
+                tags=frozenset({LIVE}),
+                description=_("Waiting for the sponsor's acceptance."),
+            ),
+            State(MilestoneStatus.ACCEPTED, "text-bg-success", tags=frozenset({LIVE})),
+            State(MilestoneStatus.CANCELLED, "text-bg-secondary"),
+        ],
+        transitions=[
+            Transition(
+                "submit",
+                frozen([MilestoneStatus.PENDING]),
+                MilestoneStatus.SUBMITTED,
+                _("Submit the evidence"),
+                guard=project_team,
+                audience="team",
+                style="primary",
+            ),
+            Transition(
+                "accept",
+                frozen([MilestoneStatus.SUBMITTED]),
+                MilestoneStatus.ACCEPTED,
+                _("Accept"),
+                guard=project_sponsor,
+                audience="sponsor",
+                style="success",
+            ),
+            Transition(
+                "return",
+                frozen([MilestoneStatus.SUBMITTED]),
+                MilestoneStatus.PENDING,
+                _("Return to the team"),
+                guard=project_sponsor,
+                audience="sponsor",
+                style="outline-warning",
+            ),
+            Transition(
+                "cancel",
+                frozen([MilestoneStatus.PENDING, MilestoneStatus.SUBMITTED]),
+                MilestoneStatus.CANCELLED,
+                _("Cancel the milestone"),
+                guard=portfolio_manager,
+                style="outline-danger",
+                confirm=_("Cancel this milestone? It no longer counts for progress."),
+            ),
+        ],
+    )
+)
+
+IMPACT: Workflow[ImpactEntry] = register(
+    Workflow(
+        name="challenges.impact",
+        model=ImpactEntry,
+        field="status",
+        refusal=_("This entry is %(state)s: it can no longer change; add a correction instead."),
+        states=[
+            State(
+                ImpactStatus.CLAIMED,
+                "text-bg-light border",
+                description=_("Claimed by the supplier; waiting for the sponsor."),
+            ),
+            State(
+                ImpactStatus.CONFIRMED,
+                "text-bg-primary",
+                description=_("Confirmed by the sponsor; waiting for the secretariat."),
+            ),
+            State(ImpactStatus.VERIFIED, "text-bg-success", tags=frozenset({IN_TOTALS})),
+            State(ImpactStatus.REJECTED, "text-bg-secondary"),
+        ],
+        transitions=[
+            Transition(
+                "confirm",
+                frozen([ImpactStatus.CLAIMED]),
+                ImpactStatus.CONFIRMED,
+                _("Confirm"),
+                guard=project_sponsor,
+                audience="sponsor",
+                style="success",
+                confirm=_("Confirm this entry? Once confirmed it can no longer be changed."),
+            ),
+            Transition(
+                "verify",
+                frozen([ImpactStatus.CONFIRMED]),
+                ImpactStatus.VERIFIED,
+                _("Verify"),
+                guard=portfolio_manager,
+                style="success",
+            ),
+            Transition(
+                "reject",
+                frozen([ImpactStatus.CLAIMED]),
+                ImpactStatus.REJECTED,
+                _("Reject"),
+                guard=sponsor_or_secretariat,
+                audience="sponsor",
+                style="outline-danger",
             ),
         ],
     )

@@ -1,4 +1,5 @@
-"""Open innovation: challenge surveys, calls, proposals, evaluation and decisions."""
+"""Open innovation: challenge surveys, calls, proposals, evaluation, decisions and the project
+portfolio."""
 
 from .calls import (
     Call,
@@ -17,6 +18,17 @@ from .evaluation import (
     Evaluator,
     RedactedText,
     Review,
+)
+from .portfolio import (
+    ImpactEntry,
+    Indicator,
+    Measurement,
+    Milestone,
+    ProgressComment,
+    ProgressUpdate,
+    Project,
+    ProjectFunding,
+    ProjectOrganization,
 )
 from .proposals import (
     Proposal,
@@ -42,6 +54,15 @@ __all__ = [
     "Decision",
     "DecisionBatch",
     "Evaluator",
+    "ImpactEntry",
+    "Indicator",
+    "Measurement",
+    "Milestone",
+    "ProgressComment",
+    "ProgressUpdate",
+    "Project",
+    "ProjectFunding",
+    "ProjectOrganization",
     "Proposal",
     "ProposalAnswer",
     "ProposalPartner",

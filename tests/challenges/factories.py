@@ -24,6 +24,13 @@ from challenges.models import (
     Challenge,
     DeadlineExtension,
     Evaluator,
+    ImpactEntry,
+    Indicator,
+    Measurement,
+    Milestone,
+    Project,
+    ProjectFunding,
+    ProjectOrganization,
     Proposal,
     ProposalAnswer,
     ProposalPartner,
@@ -252,3 +259,108 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     assignment = factory.SubFactory(AssignmentFactory, status=Assignment.Status.ACCEPTED)
     confidence = Review.Confidence.MEDIUM
     comment = "Propuesta sólida; el piloto debe medir la línea base."
+
+
+# --- Portfolio -----------------------------------------------------------------------------------
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    """A project with no organizations: add them with :func:`project_with_roles` or
+    ``ProjectOrganizationFactory``."""
+
+    class Meta:
+        model = Project
+
+    code = factory.Sequence(lambda n: f"CMSP-PRY-2026-{n + 1:04d}")
+    title = factory.Sequence(lambda n: f"Proyecto {n}: espesador con control en línea")
+    summary = "Piloto de recuperación de agua en el espesador de relaves."
+    status = Project.Status.ACTIVE
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=90))
+    ends_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=270))
+    budget = factory.LazyFunction(lambda: Money(Decimal("150000.00"), "PEN"))
+    trl_start = 4
+    trl_target = 7
+    trl_now = 5
+    region = "moquegua"
+    site = "Planta concentradora, sector espesadores"
+
+
+class ProjectOrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProjectOrganization
+
+    project = factory.SubFactory(ProjectFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = ProjectOrganization.Role.LEAD
+
+
+def project_with_roles(
+    **kwargs: object,
+) -> tuple[Project, Organization, Organization, Organization]:
+    """A project with a supplier lead, a university partner and a mining sponsor."""
+    project = ProjectFactory(**kwargs)
+    lead = OrganizationFactory(kind=Organization.Kind.METS_SUPPLIER)
+    partner = OrganizationFactory(kind=Organization.Kind.ACADEMIA)
+    sponsor = MiningCompanyFactory()
+    for organization, role in (
+        (lead, ProjectOrganization.Role.LEAD),
+        (partner, ProjectOrganization.Role.PARTNER),
+        (sponsor, ProjectOrganization.Role.SPONSOR),
+    ):
+        ProjectOrganizationFactory(project=project, organization=organization, role=role)
+    return project, lead, partner, sponsor
+
+
+class ProjectFundingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProjectFunding
+
+    project = factory.SubFactory(ProjectFactory)
+    source = "Programa Nacional de Innovación Minera"
+    kind = ProjectFunding.Kind.PUBLIC
+    amount = factory.LazyFunction(lambda: Money(Decimal("100000.00"), "PEN"))
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Hito {n}: instalación en planta")
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+    weight = 1
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indicator
+
+    project = factory.SubFactory(ProjectFactory)
+    result = "Menos agua fresca por tonelada procesada"
+    name = "Consumo de agua fresca"
+    unit = "m³/t"
+    baseline = Decimal("0.80")
+    target = Decimal("0.55")
+    higher_is_better = False
+
+
+class MeasurementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Measurement
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    period_start = datetime.date(2026, 1, 1)
+    period_end = datetime.date(2026, 3, 31)
+    value = Decimal("0.74")
+
+
+class ImpactEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ImpactEntry
+
+    project = factory.SubFactory(ProjectFactory)
+    kind = ImpactEntry.Kind.CONTRACT
+    description = "Orden de compra por 3 analizadores en línea."
+    occurred_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=10))
+    amount = factory.LazyFunction(lambda: Money(Decimal("85000.00"), "USD"))
+    status = ImpactEntry.Status.CLAIMED
