@@ -23,8 +23,9 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from cluster_portal.files.models import Attachment
 from cluster_portal.files.validation import KINDS
@@ -403,3 +404,45 @@ def other_reviews(assignment: Assignment) -> list[Review]:
         .prefetch_related("scores")
         .order_by("submitted_at", "pk")
     )
+
+
+# --- Dashboard -------------------------------------------------------------------------------
+
+
+def evaluator_profile_of(user: Any) -> Evaluator | None:
+    """The person's evaluator profile, or None: one query, kept on the user object (Django
+    caches the reverse one-to-one, absent profiles too), so every dashboard panel that asks
+    pays it once."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return getattr(user, "evaluator_profile", None)
+
+
+def evaluations_panel(viewer: Any) -> dict[str, Any] | None:
+    """ "My evaluations" on the personal dashboard: declarations and reviews waiting for the
+    person, the next due date and a link to the queue. For evaluators with active assignments,
+    and for outside experts (an evaluator profile and no organization: this is all the portal
+    holds for them) even before their first assignment. One query besides the profile's."""
+    profile = evaluator_profile_of(viewer.user)
+    if profile is None:
+        return None
+    to_declare = ASSIGNMENT.sources("declare_no_conflict")
+    to_score = ASSIGNMENT.sources("submit_review")
+    waiting = Q(status__in=to_declare) | Q(status__in=to_score)
+    counts = Assignment.objects.filter(
+        evaluator=profile, status__in=ASSIGNMENT.values_tagged(ACTIVE_ASSIGNMENT)
+    ).aggregate(
+        active=Count("pk"),
+        to_declare=Count("pk", filter=Q(status__in=to_declare)),
+        to_score=Count("pk", filter=Q(status__in=to_score)),
+        next_due=Min("due_at", filter=waiting),
+    )
+    outside_expert = not viewer.organization_ids
+    if not counts["active"] and not outside_expert:
+        return None
+    return {
+        **counts,
+        "outside_expert": outside_expert,
+        "pool_active": profile.is_active,
+        "now": timezone.now(),
+    }

@@ -58,6 +58,12 @@ class RenderedPanel:
 
 
 DASHBOARD_PANELS: tuple[DashboardPanel, ...] = (
+    # First: for an outside expert (an evaluator account and nothing else) it is the page.
+    DashboardPanel(
+        "challenges.evaluations",
+        "challenges.selectors.evaluation.evaluations_panel",
+        "dashboard/panels/challenges_evaluations.html",
+    ),
     DashboardPanel(
         "members.getting_started",
         "members.selectors.dashboard.getting_started_panel",

@@ -145,6 +145,10 @@ def getting_started_panel(viewer: Viewer) -> dict[str, Any] | None:
     rejected applications whose reason they should still read)."""
     if viewer.organization_ids or viewer.is_staff:
         return None
+    # An outside expert's account is for evaluating, not for joining: "My evaluations" instead.
+    # (The evaluator profile is read once per request and cached on the user object.)
+    if getattr(viewer.user, "evaluator_profile", None) is not None:
+        return None
     requests = applications_and_requests_of_user(user=viewer.user)
     return {**requests, "has_requests": any(requests.values())}
 

@@ -301,11 +301,12 @@ def test_member_dashboard_query_count_is_constant(client_en, max_queries, n) -> 
     _many_organizations(person, n)
     NotificationFactory.create_batch(n * 2, recipient=person)
     client_en.force_login(person)
-    # session + user, viewer memberships (with the organizations' kinds), organizations (with
-    # their counts and latest application ids) + those applications, open calls matching them,
-    # their proposals and invitations, notifications count (shared with the badge) + list.
+    # session + user, viewer memberships (with the organizations' kinds), evaluator profile,
+    # organizations (with their counts and latest application ids) + those applications, open
+    # calls matching them, their proposals and invitations, notifications count (shared with the
+    # badge) + list.
     response = max_queries(
-        9, client_en.get, DASHBOARD, expect=['data-testid="dashboard-organization"']
+        10, client_en.get, DASHBOARD, expect=['data-testid="dashboard-organization"']
     )
     assert response.content.decode().count('data-testid="dashboard-organization"') == n
 
@@ -316,10 +317,10 @@ def test_getting_started_query_count_is_constant(client_en, max_queries, n) -> N
     for _ in range(n):
         JoinRequestFactory(user=person)
     client_en.force_login(person)
-    # session + user, viewer memberships, open applications + rejected ones + join requests,
-    # notifications count + list.
+    # session + user, evaluator profile, viewer memberships, open applications + rejected ones
+    # + join requests, notifications count + list.
     response = max_queries(
-        8, client_en.get, DASHBOARD, expect=['data-testid="pending-join-request"']
+        9, client_en.get, DASHBOARD, expect=['data-testid="pending-join-request"']
     )
     assert response.content.decode().count('data-testid="pending-join-request"') == n
 
@@ -328,10 +329,11 @@ def test_getting_started_query_count_is_constant(client_en, max_queries, n) -> N
 def test_staff_dashboard_query_count_is_constant(client_en, max_queries, staff_user, n) -> None:
     MembershipApplicationFactory.create_batch(n)
     client_en.force_login(staff_user)
-    # session + user, viewer memberships + permissions, one count per queue of the roles
-    # (applications, overdue dues, challenge triage, call questions), notifications count + list.
+    # session + user, evaluator profile, viewer memberships + permissions, one count per queue
+    # of the roles (applications, overdue dues, challenge triage, call questions), notifications
+    # count + list.
     max_queries(
-        10,
+        11,
         client_en.get,
         DASHBOARD,
         expect=[f"{n} waiting for a decision", 'data-testid="panel-staff.queues"'],
