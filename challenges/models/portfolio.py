@@ -558,3 +558,37 @@ class ImpactEntry(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status in self.FROZEN
+
+
+class ProgressReminder(models.Model):
+    """A reminder sent to the project team about a progress update, each at most once.
+
+    ``kind`` ``before``: the update is due soon; ``overdue``: its date passed. Keyed by the due
+    date it was about, so a new due date (the team reported) gets its own reminders.
+    """
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("Due soon")
+        OVERDUE = "overdue", _("Overdue")
+
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="progress_reminders",
+    )
+    due_on = models.DateField(_("update due"))
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("progress reminder")
+        verbose_name_plural = _("progress reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "due_on", "kind"], name="progress_reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.due_on} {self.kind}"
