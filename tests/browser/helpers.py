@@ -26,14 +26,19 @@ def goto(page, url: str) -> None:
     page.goto(url, wait_until="networkidle")
 
 
-def serious_accessibility_violations(page) -> list[str]:
-    """axe-core's serious and critical findings on the current page.
+def serious_accessibility_violations(page, *, targets: bool = False) -> list[str]:
+    """axe-core's serious and critical findings on the current page (with ``targets``, each
+    followed by the first elements to blame).
 
     axe is injected through ``evaluate``, not a <script> tag, so the page's CSP stays intact.
     """
     page.evaluate(AXE.read_text())
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    return [
+        f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" if targets else v["id"]
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def log_in(page, user, *, password: str = DEFAULT_PASSWORD, totp_secret: str | None = None) -> None:
