@@ -7,8 +7,11 @@ written while a call is open: :func:`seed` creates it, adds its questions and cr
 publishes and opens it (dates in the future while it must take proposals), then
 ``challenges.demo.proposals`` writes its proposals, and :func:`finish` gives it its real dates
 (``QuerySet.update``: the past cannot be reached through a service) and takes it through the
-rest of its lifecycle with the services — closed, extended for one organization, in evaluation,
-decided, archived. Running the seed twice changes nothing.
+rest of its lifecycle with the services — closed, extended for one organization, in evaluation.
+Calls that end decided stay in evaluation, with their evaluation end still ahead, until
+``challenges.demo.evaluation`` has evaluated them and published their decisions (which decides
+them) and given them their real dates; :func:`archive_decided` then archives the one that ends
+archived. Running the seed twice changes nothing.
 """
 
 from __future__ import annotations
@@ -712,21 +715,26 @@ def seed(*, stdout: TextIO) -> None:
 
 
 def finish(*, stdout: TextIO) -> None:
-    """Give calls built open their real dates and take them on to their final state."""
+    """Give calls built open their real dates and take them on to their final state, or to
+    evaluation for the calls that end decided (``challenges.demo.evaluation`` decides them:
+    until then their evaluation ends in two days, so that reviews can be written)."""
     manager = call_manager()
     moves: dict[str, Callable[[Any], Call]] = {
         Status.CLOSED: lambda call: services.call_close(actor=None, call=call),
         Status.IN_EVALUATION: lambda call: services.call_start_evaluation(actor=manager, call=call),
-        Status.DECIDED: lambda call: services.call_decide(actor=manager, call=call),
-        Status.ARCHIVED: lambda call: services.call_archive(actor=manager, call=call),
     }
+    last = LIFECYCLE.index(Status.IN_EVALUATION)
     for code, call in demo_calls().items():
         spec = CALLS_BY_CODE[code]
         if call.status != Status.OPEN or spec.status == Status.OPEN:
             continue
-        Call.objects.filter(pk=call.pk).update(**timeline(spec))
+        dates = timeline(spec)
+        if LIFECYCLE.index(spec.status) > last:
+            dates |= {"evaluation_ends_at": at(2, 17), "results_at": at(3, 12)}
+        Call.objects.filter(pk=call.pk).update(**dates)
         call.refresh_from_db()
-        for status in LIFECYCLE[LIFECYCLE.index(Status.CLOSED) : LIFECYCLE.index(spec.status) + 1]:
+        end = min(LIFECYCLE.index(spec.status), last)
+        for status in LIFECYCLE[LIFECYCLE.index(Status.CLOSED) : end + 1]:
             call = moves[status](call)
             if status == Status.CLOSED and spec.extension:
                 key, days, reason = spec.extension
@@ -737,6 +745,14 @@ def finish(*, stdout: TextIO) -> None:
                     closes_at=at(days, 17),
                     reason=reason,
                 )
+
+
+def archive_decided(*, stdout: TextIO) -> None:
+    """Archive the decided calls that end archived (after ``challenges.demo.evaluation``
+    published their decisions), and report the calls by state."""
+    for code, call in demo_calls().items():
+        if call.status == Status.DECIDED and CALLS_BY_CODE[code].status == Status.ARCHIVED:
+            services.call_archive(actor=call_manager(), call=call)
     counts = dict.fromkeys(LIFECYCLE, 0)
     for call in demo_calls().values():
         counts[call.status] += 1

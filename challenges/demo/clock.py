@@ -7,7 +7,9 @@ then looks as if it had been seeded today. Nothing is created or deleted, so the
 the same; on the day of seeding it does nothing.
 
 This is demo bookkeeping, not a lifecycle move: it writes with ``QuerySet.update`` on purpose,
-and only rows that belong to the demo (its rounds and calls, and what hangs from them).
+and only rows that belong to the demo (its rounds and calls, and what hangs from them, the
+evaluator pool included). Snapshots whose SHA-256 covers their time — proposal submissions,
+decision batches — are stamped again with their hash computed again, so they still verify.
 """
 
 from __future__ import annotations
@@ -20,20 +22,29 @@ from django.db.models import F
 from django.utils import timezone
 
 from ..models import (
+    Assignment,
+    AssignmentReminder,
     Call,
     CallClarification,
     CallSubscription,
     Challenge,
+    ConflictOverride,
     DeadlineExtension,
+    Decision,
+    DecisionBatch,
+    Evaluator,
     Proposal,
     ProposalAnswer,
     ProposalPartner,
     ProposalReminder,
     ProposalSubmission,
+    RedactedText,
+    Review,
     SurveyRound,
 )
 from .calls import CALLS_BY_CODE
 from .common import at
+from .evaluation import POOL, restamp_batch
 from .proposals import restamp_submission
 from .surveys import ROUNDS, SECOND
 
@@ -80,6 +91,14 @@ def refresh(*, stdout: TextIO) -> None:
         _shift(proposal_model.objects.filter(proposal__in=proposals), delta)
     for submission in ProposalSubmission.objects.filter(proposal__in=proposals):
         restamp_submission(submission, submission.submitted_at + delta)
+    _shift(Evaluator.objects.filter(user__email__in=[e.email for e in POOL]), delta)
+    for evaluation_model in (ConflictOverride, RedactedText, Decision):
+        _shift(evaluation_model.objects.filter(proposal__in=proposals), delta)
+    _shift(Assignment.objects.filter(call__in=calls), delta)
+    _shift(AssignmentReminder.objects.filter(assignment__call__in=calls), delta)
+    _shift(Review.objects.filter(assignment__call__in=calls), delta)
+    for batch in DecisionBatch.objects.filter(call__in=calls):
+        restamp_batch(batch, batch.published_at + delta)
     for call in calls:
         planned = CALLS_BY_CODE[call.code].status
         if call.status != planned:

@@ -32,6 +32,8 @@ DEMO_STAFF = [
     ("auditoria@cmsp.pe", "Carlos Mendoza Ríos", "en", [roles.AUDITOR]),
     # Triages the challenge survey and runs the calls (challenges.demo acts as her).
     ("convocatorias@cmsp.pe", "Andrea Huanca Salas", "es", [roles.CALL_MANAGER]),
+    # Runs the evaluator pool, assignments and decisions (challenges.demo.evaluation acts as her).
+    ("evaluacion@cmsp.pe", "Jimena Huarachi Velarde", "es", [roles.EVALUATION_COORDINATOR]),
 ]
 
 

@@ -14,26 +14,38 @@ from django.db import transaction
 from django.utils import timezone
 
 from challenges import demo
+from challenges.conflicts import detect_conflicts
+from challenges.demo import evaluation as demo_evaluation
 from challenges.demo import surveys as demo_surveys
 from challenges.demo.common import CALL_MANAGER_EMAIL
 from challenges.models import (
+    Assignment,
     Call,
     CallClarification,
     CallQuestion,
     Challenge,
+    ConflictOverride,
     DeadlineExtension,
+    Decision,
+    DecisionBatch,
+    Evaluator,
     Proposal,
     ProposalAnswer,
     ProposalSubmission,
+    RedactedText,
+    Review,
     SurveyRound,
 )
 from challenges.models.proposals import COMMITMENT_LETTER_PURPOSE
-from challenges.permissions import can_manage_calls
+from challenges.permissions import can_coordinate_evaluation, can_manage_calls
+from challenges.selectors.ranking import call_ranking
+from challenges.services.decisions import batch_verifies
+from challenges.services.evaluation import review_phase_open
 from challenges.services.proposals import snapshot_sha256
 from cluster_portal.files.models import Attachment
 from cluster_portal.files.storage import PrivateFileSystemStorage
 from members import demo as members_demo
-from members.models import Organization, User
+from members.models import Organization, OrganizationMember, User
 
 ACADEMIA = Organization.Kind.ACADEMIA
 
@@ -145,6 +157,12 @@ def test_the_demo_stays_alive_when_seeded_again_later(seeded: None) -> None:
         assert {c.status for c in Call.objects.all()} == set(Call.Status.values)
         submissions = ProposalSubmission.objects.all()
         assert all(s.sha256 == snapshot_sha256(s.snapshot) for s in submissions)
+        batches = DecisionBatch.objects.select_related("call")
+        assert len(batches) == 2
+        assert all(batch_verifies(b) and b.published_at == b.call.results_at for b in batches)
+        ongoing = Call.objects.get(code=demo_evaluation.ONGOING_CALL)
+        assert review_phase_open(ongoing)
+        assert all(a.due_at > timezone.now() for a in Assignment.objects.filter(call=ongoing))
         waits = sorted(
             (timezone.now() - c.queued_at).days
             for c in Challenge.objects.filter(status=Challenge.Status.SUBMITTED)
@@ -204,11 +222,7 @@ def test_restricted_words_stay_out_of_published_calls(seeded: None) -> None:
 def test_proposals_cover_the_lifecycle_and_consortia(seeded: None) -> None:
     proposals = list(Proposal.objects.prefetch_related("partners__organization", "submissions"))
     assert len(proposals) >= 25
-    statuses = {p.status for p in proposals}
-    # Decided states (awarded, not selected) come from the evaluation demo (issue 10).
-    from challenges.workflows import DECIDED, PROPOSAL
-
-    assert statuses >= set(Proposal.Status.values) - set(PROPOSAL.values_tagged(DECIDED))
+    assert {p.status for p in proposals} == set(Proposal.Status.values)
     partners = [partner for p in proposals for partner in p.partners.all()]
     assert {p.status for p in partners} >= {"confirmed", "invited", "declined"}
     assert {p.organization.kind for p in partners} >= {"academia", "mets"}
@@ -239,3 +253,111 @@ def test_the_demo_call_manager_runs_the_calls(seeded: None) -> None:
     assert can_manage_calls(manager)
     assert Call.objects.filter(created_by=manager).count() == Call.objects.count()
     assert Challenge.objects.filter(triaged_by=manager).exists()
+
+
+DECIDED_CALL = "agua-relaves-moquegua"
+ARCHIVED_CALL = "mantenimiento-predictivo-plantas"
+
+
+def test_the_evaluator_pool_and_its_coordinator(seeded: None) -> None:
+    coordinator = User.objects.get(email=demo_evaluation.COORDINATOR_EMAIL)
+    assert can_coordinate_evaluation(coordinator)
+    pool = list(Evaluator.objects.select_related("user").prefetch_related("expertise"))
+    assert len(pool) >= 9
+    assert all(e.expertise.all() and e.languages and e.added_by == coordinator for e in pool)
+    assert {e.sector for e in pool} == set(Evaluator.Sector.values)
+    members = set(OrganizationMember.objects.values_list("user_id", flat=True))
+    outside = [e for e in pool if e.user_id not in members]
+    assert outside  # invited by email: an account with nothing but the evaluator profile
+    assert all(not e.user.is_staff and e.user.has_usable_password() for e in outside)
+
+
+def test_a_call_fully_evaluated_and_decided(seeded: None) -> None:
+    call = Call.objects.get(code=DECIDED_CALL)
+    assert call.status == Call.Status.DECIDED
+    assignments = Assignment.objects.filter(call=call)
+    solver = assignments.filter(method=Assignment.Method.AUTOMATIC).exclude(rationale=[])
+    assert solver.count() >= 6
+    conflict = assignments.get(status=Assignment.Status.CONFLICT)
+    assert conflict.conflict_type
+    assert conflict.conflict_note
+    assert conflict.declared_at
+    # The coordinator assigned a flagged pair in its place, with a written reason.
+    override = ConflictOverride.objects.get(proposal__call=call)
+    assert override.reason
+    assert override.flags
+    assert override.decided_by
+    manual = assignments.get(override=override)
+    assert manual.method == Assignment.Method.MANUAL
+    assert manual.proposal == conflict.proposal
+    flags = detect_conflicts(call)
+    assert (override.evaluator_id, override.proposal_id) in flags
+    # No other active assignment is flagged.
+    active = assignments.exclude(status__in=["conflict", "removed"])
+    assert all((a.evaluator_id, a.proposal_id) not in flags or a.override_id for a in active)
+    # Every review submitted during the evaluation, on the call's scale, with comments.
+    reviews = Review.objects.filter(assignment__in=active).prefetch_related("scores")
+    assert len(reviews) == active.count() == 3 * 3
+    for review in reviews:
+        assert call.closes_at < review.assignment.declared_at < review.submitted_at
+        assert review.submitted_at < call.evaluation_ends_at
+        assert review.confidence
+        assert len(review.scores.all()) == 5
+    assert any(s.comment for r in reviews for s in r.scores.all())
+    ranking = call_ranking(call)
+    assert ranking.flagged == 1
+    assert all(row.reviews == 3 and row.rank for row in ranking.rows)
+    # Decisions from the ranking, feedback drafted from the comments and edited, published.
+    decisions = {d.proposal_id: d for d in Decision.objects.filter(proposal__call=call)}
+    assert set(decisions) == {row.proposal_id for row in ranking.rows}
+    outcomes = [decisions[row.proposal_id].outcome for row in ranking.rows]
+    assert outcomes == ["award", "award", "not_selected"]
+    comments = {s.comment for r in reviews for s in r.scores.all() if s.comment}
+    for decision in decisions.values():
+        assert decision.feedback.startswith("Estimado equipo")
+        assert any(comment in decision.feedback for comment in comments)
+        assert decision.proposal.status == (
+            "awarded" if decision.outcome == "award" else "not_selected"
+        )
+    batch = DecisionBatch.objects.get(call=call)
+    assert batch_verifies(batch)
+    assert batch.rationale
+    assert batch.published_at == call.results_at
+    assert all(
+        call.evaluation_ends_at < d.decided_at < batch.published_at for d in decisions.values()
+    )
+    assert all(d.batch_id == batch.pk for d in decisions.values())
+
+
+def test_the_archived_call_was_evaluated_and_decided_too(seeded: None) -> None:
+    call = Call.objects.get(code=ARCHIVED_CALL)
+    assert call.status == Call.Status.ARCHIVED
+    batch = DecisionBatch.objects.get(call=call)
+    assert batch_verifies(batch)
+    proposals = call.proposals.filter(status__in=["awarded", "not_selected"])
+    assert proposals.count() == 3
+    assert Decision.objects.filter(proposal__in=proposals, batch=batch).count() == 3
+    assert (
+        Review.objects.filter(assignment__call=call, submitted_at__isnull=False).count()
+        == 3 * call.reviews_per_proposal
+    )
+
+
+def test_a_call_in_the_middle_of_a_blind_evaluation(seeded: None) -> None:
+    call = Call.objects.get(code=demo_evaluation.ONGOING_CALL)
+    assert call.status == Call.Status.IN_EVALUATION
+    assert call.blind_review
+    assert review_phase_open(call)
+    assert RedactedText.objects.filter(proposal__call=call, field="team").exists()
+    assignments = Assignment.objects.filter(call=call)
+    assert assignments.count() == 3 * call.reviews_per_proposal
+    assert set(assignments.values_list("status", flat=True)) == {"pending", "accepted", "submitted"}
+    assert all(a.due_at > timezone.now() for a in assignments)
+    reviews = Review.objects.filter(assignment__call=call)
+    assert reviews.filter(submitted_at__isnull=True).count() == 2  # drafts
+    assert reviews.filter(submitted_at__isnull=False).count() == 4
+    assert all(r.submitted_at < timezone.now() for r in reviews.exclude(submitted_at=None))
+    assert not Decision.objects.filter(proposal__call=call).exists()
+    assert not DecisionBatch.objects.filter(call=call).exists()
+    ranking = call_ranking(call)
+    assert [row.reviews for row in ranking.rows] == [2, 1, 1]
