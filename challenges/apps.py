@@ -20,3 +20,13 @@ class ChallengesConfig(AppConfig):
         register_attachment_access(
             ProposalPartner, lambda user, partner: can_view_proposal(user, partner.proposal)
         )
+        # Evidence of impact entries: whoever may see the whole project (its organizations'
+        # people, staff roles reading).
+        from .models import ImpactEntry
+        from .permissions import can_view_project
+
+        register_attachment_access(
+            ImpactEntry,
+            lambda user, entry: can_view_project(user, entry.project),
+            purpose="evidence",
+        )

@@ -298,3 +298,63 @@ ASSIGNMENT_CONFLICT_DECLARED = register_event(
         ),
     )
 )
+# --- Impact ledger (challenges.services.impact) ------------------------------------------------
+# Values are already written (S/ 1,234.56, or a count); dates dd/mm/yyyy.
+IMPACT_CLAIMED = register_event(
+    Event(
+        code="challenges.impact_claimed",
+        category=PROPOSALS.code,  # moves to notifications.events.PROJECTS
+        title=_("{project_code}: impact to confirm: {kind}"),
+        body=_(
+            "The supplier of the project “{project_title}” ({project_code}) records: {kind}, "
+            "{value}, on {occurred_on}. As a sponsor, confirm it or reject it with a reason on "
+            "the project's page; once confirmed it can no longer be changed."
+        ),
+    )
+)
+IMPACT_CONFIRMED = register_event(
+    Event(
+        code="challenges.impact_confirmed",
+        category=PROPOSALS.code,  # moves to notifications.events.PROJECTS
+        title=_("{project_code}: the sponsor confirmed {kind}"),
+        body=_(
+            "The sponsor confirmed the entry {kind}, {value} ({occurred_on}) of the project "
+            "“{project_title}”. The secretariat will verify it; it can no longer be edited, "
+            "only corrected by a new entry."
+        ),
+    )
+)
+IMPACT_TO_VERIFY = register_event(
+    Event(
+        code="challenges.impact_to_verify",
+        category=PROPOSALS.code,  # moves to notifications.events.PROJECTS
+        title=_("{project_code}: impact confirmed, to verify: {kind}"),
+        body=_(
+            "The sponsor of the project “{project_title}” confirmed: {kind}, {value}, on "
+            "{occurred_on}. Check the evidence and verify it so that it counts in the "
+            "portfolio's totals."
+        ),
+    )
+)
+IMPACT_REJECTED = register_event(
+    Event(
+        code="challenges.impact_rejected",
+        category=PROPOSALS.code,  # moves to notifications.events.PROJECTS
+        title=_("{project_code}: impact entry not accepted: {kind}"),
+        body=_(
+            "The entry {kind}, {value} ({occurred_on}) of the project “{project_title}” was "
+            "rejected. Reason: {reason}"
+        ),
+    )
+)
+IMPACT_VERIFIED = register_event(
+    Event(
+        code="challenges.impact_verified",
+        category=PROPOSALS.code,  # moves to notifications.events.PROJECTS
+        title=_("{project_code}: impact verified: {kind}"),
+        body=_(
+            "The secretariat verified the entry {kind}, {value} ({occurred_on}) of the project "
+            "“{project_title}”. It now counts in the portfolio's totals."
+        ),
+    )
+)
