@@ -17,7 +17,7 @@ from cluster_portal.core.peru import Region
 from members.filters import IdFilter
 from members.models import Organization
 
-from .models import Call, Challenge, Proposal
+from .models import Call, Challenge, Project, ProjectOrganization, Proposal
 
 # --- Calls ------------------------------------------------------------------------------------
 
@@ -184,3 +184,101 @@ class ProposalFilter(django_filters.FilterSet):
     class Meta:
         model = Proposal
         fields: list[str] = []
+
+
+# --- Showcase (public projects of the portfolio) ----------------------------------------------
+
+
+def _project_status_choices() -> list[tuple[str, Any]]:
+    from .workflows import PROJECT
+
+    return list(PROJECT.choices())
+
+
+def _showcase_sponsor_choices() -> list[tuple[str, str]]:
+    from .selectors.showcase import showcase_sponsors
+
+    return [(str(o.pk), o.display_name) for o in showcase_sponsors()]
+
+
+TRL_CHOICES = [(str(level), str(level)) for level in range(1, 10)]
+
+
+class ShowcaseFilter(django_filters.FilterSet):
+    """Public projects: area, status, sponsor, region, commodity and TRL now (at least)."""
+
+    area = TermCodeChoiceFilter(
+        choices=_capability_choices("service_area"),
+        method="filter_area",
+        label=_("Area"),
+        empty_label=_("Any area"),
+        help_text=_("Code of a service area of the capability taxonomy."),
+    )
+    status = StaticChoiceFilter(
+        choices=_project_status_choices, label=_("Status"), empty_label=_("Any status")
+    )
+    sponsor = django_filters.ChoiceFilter(
+        choices=_showcase_sponsor_choices,
+        method="filter_sponsor",
+        label=_("Sponsor"),
+        empty_label=_("Any sponsor"),
+    )
+    region = StaticChoiceFilter(
+        choices=Region.choices, label=_("Region"), empty_label=_("Any region")
+    )
+    commodity = TermCodeChoiceFilter(
+        choices=_capability_choices("commodity"),
+        method="filter_commodity",
+        label=_("Commodity"),
+        empty_label=_("Any commodity"),
+        help_text=_("Code of a commodity of the capability taxonomy."),
+    )
+    trl = StaticChoiceFilter(
+        choices=TRL_CHOICES,
+        method="filter_trl",
+        label=_("TRL now, at least"),
+        empty_label=_("Any TRL"),
+    )
+
+    class Meta:
+        model = Project
+        fields: list[str] = []
+
+    def _by_capability(
+        self, queryset: QuerySet[Project], relation: str, slug: str
+    ) -> QuerySet[Project]:
+        if not slug:
+            return queryset
+        through = getattr(Project, relation).through
+        return queryset.filter(
+            pk__in=through.objects.filter(capability__slug=slug).values("project_id")
+        )
+
+    def filter_area(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
+        return self._by_capability(queryset, "service_areas", value)
+
+    def filter_commodity(
+        self, queryset: QuerySet[Project], name: str, value: str
+    ) -> QuerySet[Project]:
+        return self._by_capability(queryset, "commodities", value)
+
+    def filter_sponsor(
+        self, queryset: QuerySet[Project], name: str, value: str
+    ) -> QuerySet[Project]:
+        if not value:
+            return queryset
+        sponsoring = ProjectOrganization.objects.filter(
+            role=ProjectOrganization.Role.SPONSOR, organization_id=value
+        ).values("project_id")
+        return queryset.filter(pk__in=sponsoring)
+
+    def filter_trl(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
+        return queryset.filter(trl_now__gte=int(value)) if value else queryset
+
+
+class PresentationFilter(ShowcaseFilter):
+    """The demo-day selection: the showcase's filters and a call."""
+
+    call = IdFilter(
+        field_name="call_id", label=_("Call"), min_value=1, help_text=_("Id of a call.")
+    )

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("challenges.urls.proposals")),
     path("", include("challenges.urls.evaluation")),
     path("", include("challenges.urls.decisions")),
+    path("", include("challenges.urls.showcase")),
 ]
