@@ -19,6 +19,7 @@ from .models import (
     CallQuestion,
     Challenge,
     DeadlineExtension,
+    ImpactEntry,
     Proposal,
     ProposalPartner,
     ProposalSubmission,
@@ -108,3 +109,39 @@ class ProposalSubmissionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(ImpactEntry)
+class ImpactEntryAdmin(admin.ModelAdmin):
+    """The impact ledger: a confirmed or verified entry is read only here (no change, no
+    delete), like everywhere else; its correction is a new entry made through the portal's
+    service (``challenges.services.impact.impact_correct``). Statuses change only there."""
+
+    list_display = ("project", "kind", "occurred_on", "amount", "count", "status", "corrects")
+    list_filter = ("status", "kind")
+    search_fields = ("project__code", "project__title", "description")
+    raw_id_fields = ("project", "counterpart", "corrects")
+    readonly_fields = (
+        "status",
+        "claimed_by",
+        "claimed_at",
+        "confirmed_by",
+        "confirmed_at",
+        "verified_by",
+        "verified_at",
+        "rejected_reason",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # New entries and corrections go through the service (permissions, audit, notices).
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.is_frozen:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.is_frozen:
+            return False
+        return super().has_delete_permission(request, obj)
