@@ -11,10 +11,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, Q, Value
 from django.utils.translation import get_language
 
-from members.models import Capability, Organization
+from members.models import Organization
 
 from ..assignment import Match, affinity
 from ..conflicts import EVALUATED_STATUSES, Flag, conflict_overrides, detect_conflicts
@@ -56,12 +56,48 @@ def call_loads(call: Call) -> dict[int, int]:
     }
 
 
-def capability_names(ids: set[int]) -> dict[int, tuple[str, str]]:
-    """id → (Spanish name, English name) (one query)."""
-    return {
-        row["id"]: (row["name_es"], row["name_en"])
-        for row in Capability.objects.filter(pk__in=ids).values("id", "name_es", "name_en")
-    }
+def call_assignment_counts(call: Call) -> tuple[dict[int, int], dict[str, int]]:
+    """(active assignments per evaluator, assignments per status) of the call, in one query:
+    the loads of :func:`call_loads` and the page's header counts together."""
+    active = set(active_statuses())
+    loads: dict[int, int] = defaultdict(int)
+    counts: dict[str, int] = dict.fromkeys(Assignment.Status.values, 0)
+    for row in (
+        Assignment.objects.filter(call=call)
+        .values("evaluator_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        counts[row["status"]] = counts.get(row["status"], 0) + row["n"]
+        if row["status"] in active:
+            loads[row["evaluator_id"]] += row["n"]
+    return dict(loads), counts
+
+
+#: The four capability relations affinity reads (the first column of each row).
+_EXPERTISE, _STAGE, _AREA, _OFFER = "expertise", "stage", "area", "offer"
+
+
+def _capability_rows(
+    evaluator_ids: list[int], challenge_ids: set[int], organization_ids: set[int]
+) -> list[tuple[str, int, int, str, str]]:
+    """(kind, owner id, capability id, Spanish name, English name) of the evaluators'
+    expertise, the challenges' value-chain stages and service areas, and the organizations'
+    capabilities: one UNION query for the four relations and the names (an empty part is left
+    out of the SQL by Django)."""
+    parts = [
+        through.objects.filter(**{f"{owner}__in": list(ids)})
+        .annotate(kind=Value(kind, output_field=CharField()))
+        .values_list("kind", owner, "capability_id", "capability__name_es", "capability__name_en")
+        .order_by()
+        for kind, through, owner, ids in (
+            (_EXPERTISE, Evaluator.expertise.through, "evaluator_id", evaluator_ids),
+            (_STAGE, Challenge.value_chain_stages.through, "challenge_id", challenge_ids),
+            (_AREA, Challenge.service_areas.through, "challenge_id", challenge_ids),
+            (_OFFER, Organization.capabilities.through, "organization_id", organization_ids),
+        )
+    ]
+    return list(parts[0].union(*parts[1:], all=True))
 
 
 def localized(pair: tuple[str, str]) -> str:
@@ -94,36 +130,27 @@ class MatchInputs:
 
 
 def match_inputs(proposals: list[Proposal], evaluators: list[Evaluator]) -> MatchInputs:
-    evaluator_ids = [e.pk for e in evaluators]
+    """Affinity's inputs for these proposals and evaluators (one query)."""
     expertise: dict[int, set[int]] = defaultdict(set)
-    for row in Evaluator.expertise.through.objects.filter(evaluator_id__in=evaluator_ids).values(
-        "evaluator_id", "capability_id"
-    ):
-        expertise[row["evaluator_id"]].add(row["capability_id"])
     by_challenge: dict[int, set[int]] = defaultdict(set)
-    challenge_ids = {p.challenge_id for p in proposals if p.challenge_id}
-    for through, column in (
-        (Challenge.value_chain_stages.through, "capability_id"),
-        (Challenge.service_areas.through, "capability_id"),
-    ):
-        for topic_row in through.objects.filter(challenge_id__in=challenge_ids).values(
-            "challenge_id", column
-        ):
-            by_challenge[topic_row["challenge_id"]].add(topic_row[column])
     by_org: dict[int, set[int]] = defaultdict(set)
-    for org_row in Organization.capabilities.through.objects.filter(
-        organization_id__in={p.lead_organization_id for p in proposals}
-    ).values("organization_id", "capability_id"):
-        by_org[org_row["organization_id"]].add(org_row["capability_id"])
+    names: dict[int, tuple[str, str]] = {}
+    for kind, owner, capability, name_es, name_en in _capability_rows(
+        [e.pk for e in evaluators],
+        {p.challenge_id for p in proposals if p.challenge_id},
+        {p.lead_organization_id for p in proposals},
+    ):
+        target = {_EXPERTISE: expertise, _OFFER: by_org}.get(kind, by_challenge)
+        target[owner].add(capability)
+        names[capability] = (name_es, name_en)
     topics = {p.pk: set(by_challenge.get(p.challenge_id or 0, set())) for p in proposals}
     capabilities = {p.pk: set(by_org.get(p.lead_organization_id, set())) for p in proposals}
-    all_ids = set().union(*expertise.values(), *topics.values(), *capabilities.values())
     return MatchInputs(
         expertise=dict(expertise),
         topics=topics,
         capabilities=capabilities,
         languages={e.pk: list(e.languages or []) for e in evaluators},
-        names=capability_names(all_ids),
+        names=names,
     )
 
 
@@ -173,12 +200,16 @@ class Board:
     evaluators: list[Evaluator]
     loads: dict[int, int]
     page: Any
+    #: Assignments of the whole call per status (the page's header).
+    summary: dict[str, int] = field(default_factory=dict)
 
 
 def assignment_board(call: Call, *, page_number: Any = 1, per_page: int = 20) -> Board:
     """A page of the call's evaluated proposals, each with its assignments (all statuses), the
     conflict flags of the pool against it, and the candidates a coordinator may assign by
-    hand, best match first. A constant number of queries (about fifteen)."""
+    hand, best match first. A constant number of queries whatever the numbers of proposals,
+    evaluators and assignments: proposals, assignments, evaluators, conflict detection
+    (:func:`challenges.conflicts.detect_conflicts`), overrides, loads and counts, affinity."""
     from django.core.paginator import Paginator
 
     page = Paginator(evaluated_proposals(call), per_page).get_page(page_number)
@@ -196,7 +227,7 @@ def assignment_board(call: Call, *, page_number: Any = 1, per_page: int = 20) ->
     evaluators = active_evaluators(include={a.evaluator_id for a in assignments})
     flags = detect_conflicts(call, evaluators=evaluators, proposals=proposals)
     overrides = conflict_overrides(call, proposals=[p.pk for p in proposals])
-    loads = call_loads(call)
+    loads, summary = call_assignment_counts(call)
     inputs = match_inputs(proposals, evaluators)
     active = set(active_statuses())
     rows: list[ProposalRow] = []
@@ -230,6 +261,7 @@ def assignment_board(call: Call, *, page_number: Any = 1, per_page: int = 20) ->
         evaluators=evaluators,
         loads=loads,
         page=page,
+        summary=summary,
     )
 
 
@@ -237,12 +269,3 @@ def assignment_for_call(call: Call, assignment_id: int) -> Assignment:
     return Assignment.objects.select_related("evaluator__user", "proposal", "call").get(
         pk=assignment_id, call=call
     )
-
-
-def assignment_summary(call: Call) -> dict[str, Any]:
-    """Counts by status (one query): for the page header and the dashboard."""
-    counts = {
-        row["status"]: row["n"]
-        for row in Assignment.objects.filter(call=call).values("status").annotate(n=Count("pk"))
-    }
-    return {status: counts.get(status, 0) for status in Assignment.Status.values}

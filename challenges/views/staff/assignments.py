@@ -91,7 +91,7 @@ def _render(
             "page_obj": board.page,
             "summary": [
                 (ASSIGNMENT.state_label(status), ASSIGNMENT.state_badge(status), count)
-                for status, count in selectors.assignment_summary(call).items()
+                for status, count in board.summary.items()
                 if count
             ],
             "can_act": can_act,
