@@ -30,3 +30,9 @@ class ChallengesConfig(AppConfig):
             lambda user, entry: can_view_project(user, entry.project),
             purpose="evidence",
         )
+        # Milestone evidence: whoever may see the whole project, as for impact entries.
+        from .models import Milestone
+
+        register_attachment_access(
+            Milestone, lambda user, milestone: can_view_project(user, milestone.project)
+        )

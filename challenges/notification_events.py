@@ -298,6 +298,7 @@ ASSIGNMENT_CONFLICT_DECLARED = register_event(
         ),
     )
 )
+
 # --- Impact ledger (challenges.services.impact) ------------------------------------------------
 # Values are already written (S/ 1,234.56, or a count); dates dd/mm/yyyy.
 IMPACT_CLAIMED = register_event(
@@ -355,6 +356,97 @@ IMPACT_VERIFIED = register_event(
         body=_(
             "The secretariat verified the entry {kind}, {value} ({occurred_on}) of the project "
             "“{project_title}”. It now counts in the portfolio's totals."
+        ),
+    )
+)
+
+# --- Portfolio (challenges.services.portfolio) ---------------------------------------------------
+# Category "projects" (notifications.events.PROJECTS). Projects are named by code and title;
+# dates are dd/mm/yyyy. Every event links to the project's page.
+PROJECT_CREATED = register_event(
+    Event(
+        code="challenges.project_created",
+        category="projects",  # notifications.events.PROJECTS
+        title=_("Project {code} “{project_title}” is in the portfolio"),
+        body=_(
+            "Your organization takes part in the project {code} “{project_title}” (lead: "
+            "{lead}). Its milestones, indicators and progress updates are on the project's page; "
+            "the first progress update is due on {next_update_due}."
+        ),
+    )
+)
+MILESTONE_SUBMITTED = register_event(
+    Event(
+        code="challenges.milestone_submitted",
+        category="projects",
+        title=_("Evidence to review: “{milestone_title}” of {code}"),
+        body=_(
+            "{lead} submitted the evidence of the milestone “{milestone_title}” of the project "
+            "{code} “{project_title}”: {note} Accept it or return it to the team with a reason."
+        ),
+    )
+)
+MILESTONE_ACCEPTED = register_event(
+    Event(
+        code="challenges.milestone_accepted",
+        category="projects",
+        title=_("Milestone accepted: “{milestone_title}” of {code}"),
+        body=_(
+            "{sponsor} accepted the milestone “{milestone_title}” of the project {code} "
+            "“{project_title}”. The project's progress is now {progress}."
+        ),
+    )
+)
+MILESTONE_RETURNED = register_event(
+    Event(
+        code="challenges.milestone_returned",
+        category="projects",
+        title=_("Milestone returned: “{milestone_title}” of {code}"),
+        body=_(
+            "The evidence of the milestone “{milestone_title}” of the project {code} "
+            "“{project_title}” was returned to the team. Reason: {reason}"
+        ),
+    )
+)
+PROGRESS_UPDATE_SUBMITTED = register_event(
+    Event(
+        code="challenges.progress_update_submitted",
+        category="projects",
+        title=_("Progress update of {code} “{project_title}”"),
+        body=_(
+            "{lead} reported on the project up to {period_end}: {summary} Read it and comment "
+            "on the project's page."
+        ),
+    )
+)
+PROGRESS_COMMENT_ADDED = register_event(
+    Event(
+        code="challenges.progress_comment_added",
+        category="projects",
+        title=_("{author} commented on the progress update of {code}"),
+        body=_("On the update up to {period_end} of “{project_title}”: {comment}"),
+    )
+)
+PROGRESS_UPDATE_DUE = register_event(
+    Event(
+        code="challenges.progress_update_due",
+        category="projects",
+        title=_("Progress update of {code} due on {due_on}"),
+        body=_(
+            "The next progress update of the project {code} “{project_title}” is due on "
+            "{due_on}, in {days} day(s). Report what happened, the next steps and any risk on "
+            "the project's page."
+        ),
+    )
+)
+PROGRESS_UPDATE_OVERDUE = register_event(
+    Event(
+        code="challenges.progress_update_overdue",
+        category="projects",
+        title=_("Progress update of {code} is overdue"),
+        body=_(
+            "The progress update of the project {code} “{project_title}” was due on {due_on}. "
+            "The sponsors and the secretariat are waiting for it: report on the project's page."
         ),
     )
 )

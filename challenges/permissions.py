@@ -301,3 +301,29 @@ def can_verify_impact(user: AnyUser, entry: ImpactEntry) -> Verdict:
     return Verdict.of(
         can_manage_portfolio(user), _("Only the secretariat's portfolio managers can verify.")
     )
+
+
+def can_change_public_consent(user: AnyUser, project: Project, *, granting: bool) -> Verdict:
+    """What the project shows in public (``is_public``, ``public_amounts``, ``public_site``).
+
+    Granting (turning one on): an admin of the supplier lead (the work and the amounts are
+    the supplier's) or a portfolio manager recording the parties' agreement. Withdrawing
+    (turning one off): also a sponsor's admin, since the site and the money are often the
+    sponsor's: any party may take back what is shown, only the lead or the secretariat adds.
+    """
+    from members.models import OrganizationMember
+    from members.viewer import viewer_for
+
+    if can_manage_portfolio(user):
+        return Verdict.yes()
+    viewer = viewer_for(user)
+    allowed_roles = {"lead"} if granting else {"lead", "sponsor"}
+    for participant in project.participants.all():
+        if (
+            participant.role in allowed_roles
+            and viewer.role_in(participant.organization_id) == OrganizationMember.Role.ADMIN
+        ):
+            return Verdict.yes()
+    if granting:
+        return Verdict.no(_("Only an admin of the supplier lead or the secretariat can do this."))
+    return Verdict.no(_("Only the project's lead, its sponsors or the secretariat can do this."))

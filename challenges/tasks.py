@@ -27,3 +27,15 @@ def send_assignment_reminders() -> int:
     from .services.assignments import assignment_reminders_send
 
     return assignment_reminders_send()
+
+
+# --- Portfolio -------------------------------------------------------------------------------
+
+
+@shared_task(name="challenges.tasks.send_progress_reminders")
+def send_progress_reminders() -> int:
+    """Daily: remind the teams of running projects 7 days before their next progress update
+    and once it is overdue (each reminder once: ``ProgressReminder`` rows, see the service)."""
+    from .services.portfolio import progress_reminders_send
+
+    return progress_reminders_send()

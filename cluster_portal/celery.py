@@ -48,6 +48,12 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(minute=20),
         "options": {"expires": 3000},
     },
+    # Progress-update reminders to project teams (7 days before, then overdue), before the digest.
+    "challenges-progress-reminders": {
+        "task": "challenges.tasks.send_progress_reminders",
+        "schedule": crontab(hour=6, minute=40),
+        "options": {"expires": 6 * 3600},
+    },
     "notifications-daily-digest": {
         "task": "notifications.tasks.send_digests",
         "schedule": crontab(hour=7, minute=0),

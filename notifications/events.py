@@ -223,6 +223,16 @@ EVALUATION = register_category(
         _("Evaluator assignments and review reminders."),
     )
 )
+PROJECTS = register_category(
+    Category(
+        "projects",
+        _("Projects and impact"),
+        _(
+            "Your projects: milestones' evidence and acceptance, progress updates and their "
+            "reminders, comments and impact claims."
+        ),
+    )
+)
 MISSIONS = register_category(
     Category(
         "missions",

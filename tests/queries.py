@@ -41,3 +41,20 @@ def run_counted(
     sql = "\n".join(q["sql"][:300] for q in ctx.captured_queries)
     assert count <= bound, f"{count} queries > {bound}:\n{sql}"
     return response, count
+
+
+def count_queries(bound: int, call: Callable[[], Any], *, warm: bool = True) -> tuple[Any, int]:
+    """(result, queries) of ``call()`` — a selector, a service — under an upper ``bound``.
+
+    For code that is not a request (no status, no body): the caller asserts the rows were
+    there on the result. ``call`` should evaluate what it reads (``list(queryset)``, then
+    touch the prefetched relations), or the queries happen after counting.
+    """
+    if warm:
+        call()
+    with CaptureQueriesContext(connection) as ctx:
+        result = call()
+    count = len(ctx.captured_queries)
+    sql = "\n".join(q["sql"][:300] for q in ctx.captured_queries)
+    assert count <= bound, f"{count} queries > {bound}:\n{sql}"
+    return result, count

@@ -396,4 +396,8 @@ def decisions_publish(*, actor: User, call: Call, rationale: str) -> DecisionBat
         changes={"status": (before, call.status)},
         reason=f"{rationale}\n\nsha256={batch.sha256}",
     )
+    # Each award becomes a project of the portfolio, in this same transaction.
+    from .portfolio import projects_create_for_call_awards
+
+    projects_create_for_call_awards(actor=actor, proposals=proposals)
     return batch

@@ -271,7 +271,8 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Project
 
-    code = factory.Sequence(lambda n: f"CMSP-PRY-2026-{n + 1:04d}")
+    # A year no real reference takes, so services' next_reference() never collides with it.
+    code = factory.Sequence(lambda n: f"CMSP-PRY-1999-{n + 1:04d}")
     title = factory.Sequence(lambda n: f"Proyecto {n}: espesador con control en línea")
     summary = "Piloto de recuperación de agua en el espesador de relaves."
     status = Project.Status.ACTIVE

@@ -193,6 +193,7 @@ def test_preferences_form_saves(client_en, member) -> None:
         "calls": "weekly",
         "proposals": "daily",
         "evaluation": "off",
+        "projects": "immediate",
         "missions": "immediate",
         "reports": "immediate",
     }
