@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from ...models import Call
-from ...permissions import can_read_challenges_staff
+from ...permissions import can_coordinate_evaluation, can_read_challenges_staff
 from ...selectors import proposals as selectors
 from ...selectors.calls import deadline_for
 from ...workflows import EDITABLE, PROPOSAL
@@ -58,5 +58,7 @@ def call_proposal_detail(request: HttpRequest, call_id: int, proposal_id: int) -
             "checklist": selectors.submission_checklist(proposal, attachments=attachments)
             if PROPOSAL.has_tag(proposal, EDITABLE)
             else [],
+            # In blind review the coordinator writes what evaluators read instead of the texts.
+            "can_redact": proposal.call.blind_review and can_coordinate_evaluation(request.user),
         },
     )
