@@ -32,12 +32,17 @@ from django.utils import timezone
 VISITOR = "visitor"
 MEMBER = "member"
 STAFF = "staff"
+#: An outside expert of the evaluator pool with several assignments (only on evaluator pages).
+EVALUATOR = "evaluator"
 ROLES: tuple[str, ...] = (VISITOR, MEMBER, STAFF)
 SIGNED_IN: tuple[str, ...] = (MEMBER, STAFF)
 
 #: The scratch accounts the command signs in as (created by :func:`bench_users`).
 MEMBER_EMAIL = "bench.member@example.pe"
 STAFF_EMAIL = "bench.staff@example.pe"
+EVALUATOR_EMAIL = "bench.evaluator@example.pe"
+#: Assignments the bench evaluator gets at 1x (``_scale_evaluation`` adds more).
+EVALUATOR_ASSIGNMENTS = 6
 
 
 @dataclass(frozen=True)
@@ -217,18 +222,51 @@ def _api_calls(ctx: BenchContext) -> Iterable[Any]:
     return published_calls_for_api()[:50]
 
 
+def _most_reviewed_call() -> Any:
+    """The call with the most submitted reviews (the demo's evaluated call)."""
+    from django.db.models import Count, Q
+
+    from challenges.models import Call
+
+    submitted = Q(assignments__review__submitted_at__isnull=False)
+    return (
+        Call.objects.annotate(n=Count("assignments", filter=submitted)).order_by("-n", "pk").first()
+    )
+
+
+def _most_assigned_call() -> Any:
+    """The call with the most assignments (``_scale_evaluation`` grows the demo's ongoing one)."""
+    from django.db.models import Count
+
+    from challenges.models import Call
+
+    return Call.objects.annotate(n=Count("assignments")).order_by("-n", "pk").first()
+
+
 def _staff_call_ranking_url() -> str:
-    return f"/staff/challenges/calls/{_busiest_call().pk}/ranking/"
+    return f"/staff/challenges/calls/{_most_reviewed_call().pk}/ranking/"
 
 
 def _staff_call_ranking(ctx: BenchContext) -> Iterable[Any]:
     from challenges.selectors.ranking import call_ranking
 
-    return call_ranking(_busiest_call()).rows
+    return call_ranking(_most_reviewed_call()).rows
 
 
 def _staff_call_assignments_url() -> str:
-    return f"/staff/challenges/calls/{_busiest_call().pk}/assignments/"
+    return f"/staff/challenges/calls/{_most_assigned_call().pk}/assignments/"
+
+
+def _staff_call_assignments(ctx: BenchContext) -> Iterable[Any]:
+    from challenges.selectors.assignments import assignment_board
+
+    return assignment_board(_most_assigned_call()).rows
+
+
+def _my_evaluations(ctx: BenchContext) -> Iterable[Any]:
+    from challenges.selectors.evaluation import my_evaluations
+
+    return my_evaluations(user=ctx.user)
 
 
 def _staff_evaluators(ctx: BenchContext) -> Iterable[Any]:
@@ -248,6 +286,24 @@ def _api_proposals(ctx: BenchContext) -> Iterable[Any]:
     from members.viewer import viewer_for
 
     return proposals_of_organizations(viewer_for(ctx.user).organization_ids)[:50]
+
+
+def _showcase(ctx: BenchContext) -> Iterable[Any]:
+    from challenges.selectors.showcase import public_projects, showcase_cards, with_card_data
+    from challenges.views.showcase import PAGE_SIZE
+
+    return showcase_cards(with_card_data(public_projects())[:PAGE_SIZE])
+
+
+def _showcase_present(ctx: BenchContext) -> Iterable[Any]:
+    from challenges.selectors.showcase import (
+        MAX_SLIDES,
+        presentation_projects,
+        showcase_cards,
+        with_card_data,
+    )
+
+    return showcase_cards(with_card_data(presentation_projects(include_private=False))[:MAX_SLIDES])
 
 
 PAGES: list[BenchPage] = [
@@ -286,14 +342,18 @@ PAGES: list[BenchPage] = [
         (STAFF,),
         _staff_call_proposals,
     ),
-    # Evaluation (issue 10): the demo has no reviews yet, so these measure the pages' fixed
-    # cost on the call with most proposals; the assignment page's data is its conflict matrix.
+    # Evaluation (issue 10): the ranking of the call with most submitted reviews, the
+    # assignment page (a page of proposals with their conflict and affinity matrix against the
+    # pool) of the call with most assignments, and the bench evaluator's queue.
     BenchPage("staff: a call's ranking", _staff_call_ranking_url, (STAFF,), _staff_call_ranking),
     BenchPage(
         "staff: a call's assignments",
         _staff_call_assignments_url,
         (STAFF,),
-        _staff_call_proposals,
+        _staff_call_assignments,
+    ),
+    BenchPage(
+        "challenges: my evaluations", "/challenges/evaluations/", (EVALUATOR,), _my_evaluations
     ),
     BenchPage(
         "staff: evaluator pool", "/staff/challenges/evaluators/", (STAFF,), _staff_evaluators
@@ -301,6 +361,15 @@ PAGES: list[BenchPage] = [
     BenchPage("api: challenges", "/api/v1/challenges/?page_size=50", ROLES, _api_challenges),
     BenchPage("api: calls", "/api/v1/calls/?page_size=50", ROLES, _api_calls),
     BenchPage("api: proposals", "/api/v1/proposals/?page_size=50", (MEMBER,), _api_proposals),
+    # Portfolio (issue 11): the public showcase (a page of cards and the totals strip over every
+    # public project) and the demo-day slides (every public project up to MAX_SLIDES, QR codes).
+    BenchPage("challenges: showcase", "/challenges/showcase/", ROLES, _showcase),
+    BenchPage(
+        "challenges: showcase slides",
+        "/challenges/showcase/present/",
+        (VISITOR,),
+        _showcase_present,
+    ),
 ]
 
 
@@ -340,7 +409,38 @@ def bench_users() -> dict[str, Any]:
     )
     if created:
         TOTP.activate(staff, generate_totp_secret())
-    return {VISITOR: AnonymousUser(), MEMBER: member, STAFF: staff}
+    return {VISITOR: AnonymousUser(), MEMBER: member, STAFF: staff, EVALUATOR: _bench_evaluator()}
+
+
+def _bench_evaluator() -> Any:
+    """An outside expert (no organization) with :data:`EVALUATOR_ASSIGNMENTS` pending or
+    in-review assignments on the submitted proposals of the calls in evaluation. Idempotent."""
+    from challenges.models import Assignment, Evaluator, Proposal
+    from challenges.workflows import CALL, EVALUATION_STAGE
+    from members.models import User
+
+    user, _ = User.objects.get_or_create(
+        email=EVALUATOR_EMAIL, defaults={"full_name": "Bench Evaluator", "language": "es"}
+    )
+    evaluator, _ = Evaluator.objects.get_or_create(user=user)
+    missing = EVALUATOR_ASSIGNMENTS - Assignment.objects.filter(evaluator=evaluator).count()
+    if missing > 0:
+        proposals = Proposal.objects.filter(
+            status=Proposal.Status.SUBMITTED,
+            call__status__in=CALL.values_tagged(EVALUATION_STAGE),
+        ).exclude(assignments__evaluator=evaluator)
+        due = timezone.now() + datetime.timedelta(days=7)
+        Assignment.objects.bulk_create(
+            Assignment(
+                call_id=proposal.call_id,
+                proposal=proposal,
+                evaluator=evaluator,
+                status=Assignment.Status.ACCEPTED if n % 2 else Assignment.Status.PENDING,
+                due_at=due,
+            )
+            for n, proposal in enumerate(proposals.order_by("pk")[:missing])
+        )
+    return user
 
 
 def logo_png(colour: tuple[int, int, int] = (18, 78, 120)) -> bytes:
@@ -577,4 +677,217 @@ def _scale_challenges(factor: int, *, stdout: io.TextIOBase | Any) -> None:
     stdout.write(f"  challenges: +{len(copies)} challenges, +{len(proposals)} proposals\n")
 
 
-SCALERS: list[Callable[..., None]] = [_scale_members, _scale_challenges]
+def _scale_evaluation(factor: int, *, stdout: io.TextIOBase | Any) -> None:
+    """In the call in evaluation with most assignments: 40 times ``factor - 1`` more submitted
+    proposals (led by the scaled organizations), 8 times ``factor - 1`` more evaluators, three
+    assignments per new proposal (round robin), two more for the bench evaluator per step, so
+    that the assignment page, the evaluator pool and "My evaluations" grow."""
+    from django.db.models import Count
+
+    from challenges.models import Assignment, Call, Evaluator, Proposal
+    from challenges.workflows import CALL, EVALUATION_STAGE
+    from members.models import Organization, User
+
+    if factor <= 1:
+        return
+    call = (
+        Call.objects.filter(
+            status__in=CALL.values_tagged(EVALUATION_STAGE),
+            proposals__status=Proposal.Status.SUBMITTED,
+        )
+        .annotate(n=Count("assignments", distinct=True))
+        .order_by("-n", "pk")
+        .first()
+    )
+    if call is None:
+        return
+    now = timezone.now()
+    leads = list(Organization.objects.order_by("pk").values_list("pk", flat=True))
+    proposals = Proposal.objects.bulk_create(
+        Proposal(
+            call=call,
+            lead_organization_id=leads[n % len(leads)],
+            status=Proposal.Status.SUBMITTED,
+            submitted_at=now,
+            title=f"Propuesta evaluada de escala {n}",
+            summary="Propuesta generada para medir la evaluación.",
+        )
+        for n in range(40 * (factor - 1))
+    )
+    users = User.objects.bulk_create(
+        User(email=f"bench.pool{n}@evaluadores{n}.pe", full_name=f"Evaluadora de escala {n}")
+        for n in range(8 * (factor - 1))
+    )
+    pool = Evaluator.objects.bulk_create(Evaluator(user=user) for user in users)
+    bench_evaluator = Evaluator.objects.filter(user__email=EVALUATOR_EMAIL).first()
+    due = now + datetime.timedelta(days=7)
+    assignments = [
+        Assignment(
+            call=call,
+            proposal=proposal,
+            evaluator=pool[(3 * n + k) % len(pool)],
+            status=Assignment.Status.PENDING,
+            due_at=due,
+        )
+        for n, proposal in enumerate(proposals)
+        for k in range(3)
+    ]
+    if bench_evaluator is not None:
+        assignments += [
+            Assignment(
+                call=call,
+                proposal=proposal,
+                evaluator=bench_evaluator,
+                status=Assignment.Status.ACCEPTED,
+                due_at=due,
+            )
+            for proposal in proposals[: 2 * (factor - 1)]
+        ]
+    Assignment.objects.bulk_create(assignments, batch_size=500)
+    stdout.write(
+        f"  evaluation: +{len(proposals)} submitted proposals, +{len(pool)} evaluators, "
+        f"+{len(assignments)} assignments\n"
+    )
+
+
+def _scale_portfolio(factor: int, *, stdout: io.TextIOBase | Any) -> None:
+    """200 times ``factor`` projects (2,000 at 10x: the issue's target), three in four public
+    and half of those with public amounts, each with a supplier lead and a sponsor, a commodity
+    and a service area, two milestones (one accepted) and two verified impact entries (jobs and
+    a contract), so that the showcase, its totals and the slides grow."""
+    from decimal import Decimal
+
+    from challenges.models import ImpactEntry, Milestone, Project, ProjectOrganization
+    from members.models import Capability, Organization
+
+    if factor <= 1:
+        return
+    today = timezone.localdate()
+    organizations = list(Organization.objects.order_by("pk").values_list("pk", "kind"))
+    sponsors = [pk for pk, kind in organizations if kind == Organization.Kind.MINING_COMPANY]
+    suppliers = [pk for pk, kind in organizations if kind != Organization.Kind.MINING_COMPANY]
+    if not sponsors or not suppliers:
+        return
+    commodities = list(
+        Capability.objects.filter(dimension=Capability.Dimension.COMMODITY).values_list(
+            "pk", flat=True
+        )
+    )
+    areas = list(
+        Capability.objects.filter(dimension=Capability.Dimension.SERVICE_AREA).values_list(
+            "pk", flat=True
+        )
+    )
+    statuses = [value for value, _label in Project.Status.choices]
+    regions = ["arequipa", "moquegua", "tacna", "cusco", "apurimac", "puno"]
+    projects = Project.objects.bulk_create(
+        (
+            Project(
+                code=f"CMSP-PRY-B{n:05d}",
+                title=f"Proyecto de escala {n}: piloto de monitoreo en línea",
+                summary="Proyecto generado para medir la vitrina pública.",
+                status=statuses[n % len(statuses)],
+                starts_on=today - datetime.timedelta(days=n % 400),
+                trl_start=3 + n % 3,
+                trl_now=4 + n % 3,
+                trl_target=7,
+                region=regions[n % len(regions)],
+                site="Sitio confidencial de escala",
+                is_public=n % 4 != 0,
+                public_amounts=n % 2 == 0,
+            )
+            for n in range(200 * factor)
+        ),
+        batch_size=500,
+    )
+    ProjectOrganization.objects.bulk_create(
+        (
+            link
+            for n, project in enumerate(projects)
+            for link in (
+                ProjectOrganization(
+                    project=project,
+                    organization_id=suppliers[n % len(suppliers)],
+                    role=ProjectOrganization.Role.LEAD,
+                ),
+                ProjectOrganization(
+                    project=project,
+                    organization_id=sponsors[n % len(sponsors)],
+                    role=ProjectOrganization.Role.SPONSOR,
+                ),
+            )
+        ),
+        batch_size=500,
+    )
+    if commodities:
+        Project.commodities.through.objects.bulk_create(
+            (
+                Project.commodities.through(
+                    project_id=project.pk, capability_id=commodities[n % len(commodities)]
+                )
+                for n, project in enumerate(projects)
+            ),
+            batch_size=500,
+        )
+    if areas:
+        Project.service_areas.through.objects.bulk_create(
+            (
+                Project.service_areas.through(
+                    project_id=project.pk, capability_id=areas[n % len(areas)]
+                )
+                for n, project in enumerate(projects)
+            ),
+            batch_size=500,
+        )
+    Milestone.objects.bulk_create(
+        (
+            Milestone(
+                project=project,
+                title=title,
+                due_on=today + datetime.timedelta(days=days),
+                weight=weight,
+                status=status,
+            )
+            for project in projects
+            for title, days, weight, status in (
+                ("Instalación", -30, 2, Milestone.Status.ACCEPTED),
+                ("Operación piloto", 60, 3, Milestone.Status.PENDING),
+            )
+        ),
+        batch_size=500,
+    )
+    ImpactEntry.objects.bulk_create(
+        (
+            entry
+            for n, project in enumerate(projects)
+            for entry in (
+                ImpactEntry(
+                    project=project,
+                    kind=ImpactEntry.Kind.JOBS,
+                    description="Puestos de trabajo del piloto.",
+                    occurred_on=today,
+                    count=1 + n % 5,
+                    status=ImpactEntry.Status.VERIFIED,
+                ),
+                ImpactEntry(
+                    project=project,
+                    kind=ImpactEntry.Kind.CONTRACT,
+                    description="Orden de compra tras el piloto.",
+                    occurred_on=today,
+                    amount=Decimal(10_000 + n),
+                    amount_currency="PEN" if n % 3 else "USD",
+                    status=ImpactEntry.Status.VERIFIED,
+                ),
+            )
+        ),
+        batch_size=500,
+    )
+    stdout.write(f"  portfolio: +{len(projects)} projects\n")
+
+
+SCALERS: list[Callable[..., None]] = [
+    _scale_members,
+    _scale_challenges,
+    _scale_evaluation,
+    _scale_portfolio,
+]
