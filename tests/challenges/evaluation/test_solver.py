@@ -10,10 +10,18 @@ import time
 
 import networkx as nx
 import pytest
+from django.utils import translation
 
 from challenges.assignment import ACADEMIA, INDUSTRY, Match, affinity, solve
 
 SECTORS = (INDUSTRY, ACADEMIA, "independent", "government")
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The reasons are asserted in English (Spanish is the default language)."""
+    with translation.override("en"):
+        yield
 
 
 def _check(result, proposals, evaluators, k, loads, conflicts, existing=None, mix=False):
