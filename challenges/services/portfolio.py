@@ -7,7 +7,7 @@ Who may do what is ``challenges.permissions`` (the portfolio table) and the life
 raises ``PermissionDenied`` (who) or ``ValidationError`` (what, when) and changes nothing.
 Every write is audited (``audit_decision``) in its own transaction.
 
-Decisions taken here (see the README's portfolio section):
+Decisions taken here:
 
 * **From an award** (:func:`project_create_from_award`, called by ``decisions_publish`` in
   its transaction): the project's sponsors are the call's sponsor companies (the companies
