@@ -159,16 +159,23 @@ def portfolio_impact_totals(
     return _portfolio_impact(projects if projects is not None else Project.objects.all())
 
 
-def showcase_impact_totals(*, projects: QuerySet[Project] | None = None) -> PortfolioImpact:
+def showcase_impact_totals(
+    *, projects: QuerySet[Project] | None = None, breakdowns: bool = True
+) -> PortfolioImpact:
     """Totals for the public showcase: only public projects (of ``projects``, e.g. the
     showcase's filtered list); money (amounts, funding, leverage) only of projects whose
-    amounts are public — the entries of the others still count as entries. Five queries."""
+    amounts are public — the entries of the others still count as entries. Five queries;
+    three without ``breakdowns`` (no per-sponsor and per-commodity tables: the showcase's
+    totals strip, where reading every project's links cost most of the time at 2,000
+    projects)."""
     scope = (projects if projects is not None else Project.objects.all()).filter(is_public=True)
-    return _portfolio_impact(scope, public=True)
+    return _portfolio_impact(scope, public=True, breakdowns=breakdowns)
 
 
-def _portfolio_impact(projects: QuerySet[Project], *, public: bool = False) -> PortfolioImpact:
-    totals, sponsor_names, commodity_names = _totals(projects, public=public)
+def _portfolio_impact(
+    projects: QuerySet[Project], *, public: bool = False, breakdowns: bool = True
+) -> PortfolioImpact:
+    totals, sponsor_names, commodity_names = _totals(projects, public=public, breakdowns=breakdowns)
     return PortfolioImpact(
         overall=totals.overall,
         by_sponsor=_named(totals.by_sponsor, sponsor_names),
@@ -186,7 +193,7 @@ def _named(tallies: dict[int, Tally], names: dict[int, Any]) -> list[tuple[Any, 
 
 
 def _totals(
-    projects: QuerySet[Project], *, public: bool
+    projects: QuerySet[Project], *, public: bool, breakdowns: bool = True
 ) -> tuple[ImpactTotals, dict[int, Organization], dict[int, Capability]]:
     counted = _counted()
     project_ids = projects.values("pk")
@@ -250,25 +257,26 @@ def _totals(
     # 3. Sponsors and 4. commodities of the projects with something counted.
     sponsors: dict[int, list[int]] = defaultdict(list)
     sponsor_names: dict[int, Organization] = {}
-    for link in (
-        ProjectOrganization.objects.filter(
-            project__in=project_ids, role=ProjectOrganization.Role.SPONSOR
-        )
-        .filter(with_counted)
-        .select_related("organization")
-    ):
-        sponsors[link.project_id].append(link.organization_id)
-        sponsor_names[link.organization_id] = link.organization
     commodities: dict[int, list[int]] = defaultdict(list)
     commodity_names: dict[int, Capability] = {}
-    through = Project.commodities.through
-    for commodity_link in (
-        through.objects.filter(project__in=project_ids)
-        .filter(with_counted)
-        .select_related("capability")
-    ):
-        commodities[commodity_link.project_id].append(commodity_link.capability_id)
-        commodity_names[commodity_link.capability_id] = commodity_link.capability
+    if breakdowns:
+        for link in (
+            ProjectOrganization.objects.filter(
+                project__in=project_ids, role=ProjectOrganization.Role.SPONSOR
+            )
+            .filter(with_counted)
+            .select_related("organization")
+        ):
+            sponsors[link.project_id].append(link.organization_id)
+            sponsor_names[link.organization_id] = link.organization
+        through = Project.commodities.through
+        for commodity_link in (
+            through.objects.filter(project__in=project_ids)
+            .filter(with_counted)
+            .select_related("capability")
+        ):
+            commodities[commodity_link.project_id].append(commodity_link.capability_id)
+            commodity_names[commodity_link.capability_id] = commodity_link.capability
 
     # 5. Funding per kind and currency (for the leverage).
     funding_rows = ProjectFunding.objects.filter(project__in=project_ids)
