@@ -169,7 +169,7 @@ def project_tally(project: Project) -> Tally:
 def showcase_totals(projects: QuerySet[Project]) -> list[ImpactLine]:
     """The totals strip: verified impact of the public projects among ``projects``, money only
     from projects whose amounts are public (``selectors.impact.showcase_impact_totals``)."""
-    return impact_lines(showcase_impact_totals(projects=projects).overall)
+    return impact_lines(showcase_impact_totals(projects=projects, breakdowns=False).overall)
 
 
 # --- Pages ----------------------------------------------------------------------------------------
