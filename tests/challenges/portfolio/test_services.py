@@ -773,3 +773,40 @@ def test_participant_roles_are_unique_per_project(world) -> None:
             actor=world.manager, project=world.project, organization=world.sponsor, role="sponsor"
         )
     assert ProjectOrganization.objects.filter(project=world.project).count() == 3
+
+
+def test_photo_evidence_loses_its_gps_metadata_and_other_files_are_refused(world) -> None:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    image = Image.new("RGB", (40, 30), "orange")
+    exif = Image.Exif()
+    exif[0x8825] = {1: "S", 2: (16.0, 24.0, 0.0)}  # GPS: where the mine is
+    exif[0x010F] = "Cámara del sitio"
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif)
+    assert b"Exif" in buffer.getvalue()
+    photo = SimpleUploadedFile("planta.jpg", buffer.getvalue(), content_type="image/jpeg")
+    milestone = MilestoneFactory(project=world.project)
+    services.milestone_submit(
+        actor=world.lead_admin, milestone=milestone, note="Foto", files=[photo]
+    )
+    (stored,) = milestone_evidence(milestone)
+    stored.file.open("rb")
+    content = stored.file.read()
+    stored.file.close()
+    assert b"Exif" not in content
+    assert "Cámara".encode() not in content
+    other = MilestoneFactory(project=world.project)
+    with pytest.raises(ValidationError):
+        services.milestone_submit(
+            actor=world.lead_admin,
+            milestone=other,
+            note="Programa",
+            files=[SimpleUploadedFile("x.exe", b"MZ\x90\x00" + b"\x00" * 64)],
+        )
+    other.refresh_from_db()
+    assert other.status == "pending"
+    assert not milestone_evidence(other)
