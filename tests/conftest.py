@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator
+
 import pytest
 from django.test import Client
 
@@ -50,6 +53,45 @@ def _clear_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+def _is_transactional(request: pytest.FixtureRequest) -> bool:
+    if {"transactional_db", "live_server", "django_db_reset_sequences"} & set(request.fixturenames):
+        return True
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+
+
+@pytest.fixture(autouse=True)
+def _frozen_ledger_cleanup(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Let pytest-django empty the database after a transactional test (browser journeys, job
+    tests) that left confirmed or verified impact entries.
+
+    The ledger's guard (challenges migration 0005) refuses to delete them, and on SQLite the
+    flush is a DELETE (PostgreSQL's TRUNCATE fires no row trigger). The guard is dropped for the
+    cleanup and put back; tests that roll back their transaction never need this.
+    """
+    if not _is_transactional(request):
+        yield
+        return
+    request.getfixturevalue("transactional_db")  # set up first, so flushed after this teardown
+    yield
+    from django.db import connection
+
+    from challenges.models import ImpactEntry
+
+    if (
+        connection.vendor != "sqlite"
+        or not ImpactEntry.objects.filter(status__in=ImpactEntry.FROZEN).exists()
+    ):
+        return
+    guard = importlib.import_module("challenges.migrations.0005_impact_ledger_guard")
+    with connection.schema_editor(atomic=False) as editor:
+        guard.drop(None, editor)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {guard.TABLE}")  # noqa: S608 (a constant)
+    with connection.schema_editor(atomic=False) as editor:
+        guard.create(None, editor)
 
 
 @pytest.fixture

@@ -5,12 +5,9 @@ without sideways scrolling, with screenshots in test-artifacts/."""
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from djmoney.money import Money
 from playwright.sync_api import expect
 
@@ -27,22 +24,7 @@ OVERFLOW_JS = "() => document.documentElement.scrollWidth <= window.innerWidth"
 
 
 @pytest.fixture
-def frozen_ledger_cleanup(transactional_db) -> Iterator[None]:
-    """Removes the ledger's rows before pytest-django flushes the database after the test: the
-    database guard (migration 0005) refuses to delete confirmed or verified entries, which
-    browser tests (committed data) create. The guard is dropped for the cleanup and put back."""
-    yield
-    guard = importlib.import_module("challenges.migrations.0005_impact_ledger_guard")
-    with connection.schema_editor(atomic=False) as editor:
-        guard.drop(None, editor)
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {guard.TABLE}")  # noqa: S608 (a constant)
-    with connection.schema_editor(atomic=False) as editor:
-        guard.create(None, editor)
-
-
-@pytest.fixture
-def projects(frozen_ledger_cleanup) -> list[Project]:
+def projects(transactional_db) -> list[Project]:
     made = []
     for n, (title, status) in enumerate(
         [
