@@ -357,3 +357,64 @@ def _period(measurement: Measurement) -> datetime.date:
 def indicator_history(indicator: Indicator) -> IndicatorHistory:
     """One indicator's periods in order (1 query)."""
     return IndicatorHistory(indicator, list(indicator.measurements.order_by("period_start")))
+
+# --- The members' pages (challenges.views.portfolio) -------------------------------------------
+
+
+def project_list_of_member(
+    *, user: Any, filters: Mapping[str, Any] | None = None
+) -> QuerySet[Project]:
+    """ "Our projects": the projects of the person's organizations (whatever staff roles they
+    also hold: the secretariat's list is :func:`project_staff_list`), annotated and filtered,
+    soonest progress update first. Two queries however many rows (none without an
+    organization)."""
+    ids = viewer_for(user).organization_ids
+    if not ids:
+        return Project.objects.none()
+    mine = ProjectOrganization.objects.filter(organization_id__in=ids).values("project_id")
+    return filter_projects(project_list_queryset().filter(pk__in=mine), filters or {}).order_by(
+        F("next_update_due").asc(nulls_last=True), "-pk"
+    )
+
+
+def evidence_by_milestone(milestones: Iterable[Milestone]) -> dict[int, list[Attachment]]:
+    """The evidence files of several milestones (one query), oldest first, by milestone id."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ids = [m.pk for m in milestones]
+    found: dict[int, list[Attachment]] = {pk: [] for pk in ids}
+    if not ids:
+        return found
+    for attachment in Attachment.objects.filter(
+        content_type=ContentType.objects.get_for_model(Milestone),
+        object_id__in=ids,
+        purpose=EVIDENCE_PURPOSE,
+    ).order_by("created_at", "pk"):
+        found[int(attachment.object_id)].append(attachment)
+    return found
+
+
+#: Most projects the dashboard panel lists (the link leads to all of them).
+PANEL_PROJECTS = 5
+
+
+def projects_panel(viewer: Any) -> dict[str, Any] | None:
+    """Dashboard panel "Our projects": the running projects of the person's organizations,
+    at-risk ones and the soonest progress update first (one query; none without an
+    organization, and hidden when there is no project)."""
+    ids = viewer.organization_ids
+    if not ids:
+        return None
+    mine = ProjectOrganization.objects.filter(organization_id__in=ids).values("project_id")
+    rows = list(
+        with_progress(Project.objects.filter(pk__in=mine, status__in=PROJECT.open_values))
+        .order_by(F("at_risk").desc(), F("next_update_due").asc(nulls_last=True), "-pk")
+        .only("pk", "code", "title", "title_en", "status", "next_update_due")[: PANEL_PROJECTS + 1]
+    )
+    if not rows:
+        return None
+    return {
+        "projects": rows[:PANEL_PROJECTS],
+        "more": len(rows) > PANEL_PROJECTS,
+        "today": timezone.localdate(),
+    }

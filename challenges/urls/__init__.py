@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("challenges.urls.evaluation")),
     path("", include("challenges.urls.decisions")),
     path("", include("challenges.urls.showcase")),
+    path("", include("challenges.urls.portfolio")),
 ]
