@@ -9,6 +9,8 @@ One module per sub-domain, each going through that sub-domain's services:
 * ``evaluation`` — the evaluator pool, one call evaluated and decided from the solver's
   assignments to the published batch (and the archived call more briefly), one call in the
   middle of a blind evaluation;
+* ``portfolio`` — sixteen projects (the evaluation's four awards and twelve more) in every
+  status, with milestones, KPIs, progress updates and impact in every verification state;
 * ``clock`` — keeps an existing demo current when it is seeded again on a later day.
 
 Dates are relative to today, so a call is open whenever ``make run`` starts.
@@ -20,7 +22,7 @@ from typing import TextIO
 
 
 def seed(*, stdout: TextIO) -> None:
-    from . import calls, clock, common, evaluation, proposals, surveys
+    from . import calls, clock, common, evaluation, portfolio, proposals, surveys
 
     common.reset()
     # An existing demo first catches up with today (nothing happens on the day it was seeded).
@@ -34,3 +36,5 @@ def seed(*, stdout: TextIO) -> None:
     calls.finish(stdout=stdout)
     evaluation.seed(stdout=stdout)
     calls.archive_decided(stdout=stdout)
+    # The decisions published above created a project per award: enriched, and more added.
+    portfolio.seed(stdout=stdout)

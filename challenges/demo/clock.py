@@ -8,8 +8,10 @@ the same; on the day of seeding it does nothing.
 
 This is demo bookkeeping, not a lifecycle move: it writes with ``QuerySet.update`` on purpose,
 and only rows that belong to the demo (its rounds and calls, and what hangs from them, the
-evaluator pool included). Snapshots whose SHA-256 covers their time — proposal submissions,
-decision batches — are stamped again with their hash computed again, so they still verify.
+evaluator pool and the portfolio's projects included: ``portfolio.shift``). Snapshots whose
+SHA-256 covers their time — proposal submissions, decision batches — are stamped again with
+their hash computed again, so they still verify; frozen impact entries keep their dates (the
+ledger's trigger refuses any change).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from ..models import (
     Review,
     SurveyRound,
 )
+from . import portfolio
 from .calls import CALLS_BY_CODE
 from .common import at
 from .evaluation import POOL, restamp_batch
@@ -99,6 +102,7 @@ def refresh(*, stdout: TextIO) -> None:
     _shift(Review.objects.filter(assignment__call__in=calls), delta)
     for batch in DecisionBatch.objects.filter(call__in=calls):
         restamp_batch(batch, batch.published_at + delta)
+    portfolio.shift(delta)
     for call in calls:
         planned = CALLS_BY_CODE[call.code].status
         if call.status != planned:

@@ -397,6 +397,7 @@ STAFF_POSITIONS = {
     "membresias@cmsp.pe": "Coordinadora de membresías",
     "auditoria@cmsp.pe": "Auditor interno",
     "convocatorias@cmsp.pe": "Gestora de convocatorias de innovación",
+    "portafolio@cmsp.pe": "Gestora del portafolio de proyectos",
 }
 DEMO_PHONES = {
     "secretaria@cmsp.pe": "+5154201234",

@@ -34,6 +34,8 @@ DEMO_STAFF = [
     ("convocatorias@cmsp.pe", "Andrea Huanca Salas", "es", [roles.CALL_MANAGER]),
     # Runs the evaluator pool, assignments and decisions (challenges.demo.evaluation acts as her).
     ("evaluacion@cmsp.pe", "Jimena Huarachi Velarde", "es", [roles.EVALUATION_COORDINATOR]),
+    # Follows the projects and verifies impact (challenges.demo.portfolio acts as her).
+    ("portafolio@cmsp.pe", "Gloria Cutipa Llanos", "es", [roles.PORTFOLIO_MANAGER]),
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import itertools
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -29,6 +30,14 @@ from challenges.models import (
     Decision,
     DecisionBatch,
     Evaluator,
+    ImpactEntry,
+    Indicator,
+    Measurement,
+    Milestone,
+    ProgressComment,
+    ProgressUpdate,
+    Project,
+    ProjectFunding,
     Proposal,
     ProposalAnswer,
     ProposalSubmission,
@@ -37,7 +46,13 @@ from challenges.models import (
     SurveyRound,
 )
 from challenges.models.proposals import COMMITMENT_LETTER_PURPOSE
-from challenges.permissions import can_coordinate_evaluation, can_manage_calls
+from challenges.permissions import (
+    can_coordinate_evaluation,
+    can_manage_calls,
+    can_manage_portfolio,
+)
+from challenges.selectors.impact import showcase_impact_totals
+from challenges.selectors.portfolio import milestone_evidence, project_list_queryset
 from challenges.selectors.ranking import call_ranking
 from challenges.services.decisions import batch_verifies
 from challenges.services.evaluation import review_phase_open
@@ -361,3 +376,152 @@ def test_a_call_in_the_middle_of_a_blind_evaluation(seeded: None) -> None:
     assert not DecisionBatch.objects.filter(call=call).exists()
     ranking = call_ranking(call)
     assert [row.reviews for row in ranking.rows] == [2, 1, 1]
+
+
+# --- The portfolio (issue 11) --------------------------------------------------------------------
+
+
+def test_the_portfolio_has_projects_in_every_status(seeded: None) -> None:
+    from challenges.demo import portfolio as demo_portfolio
+
+    projects = list(
+        demo_portfolio.demo_projects().prefetch_related("participants", "funding", "milestones")
+    )
+    assert len(projects) >= 15
+    assert {p.status for p in projects} == set(Project.Status.values)
+    assert all(p.milestones.all() for p in projects)
+    assert all(p.status_reason for p in projects if p.status in ("on_hold", "cancelled"))
+    # Public and private, with and without public amounts and site.
+    assert {p.is_public for p in projects} == {True, False}
+    public = [p for p in projects if p.is_public]
+    assert {p.public_amounts for p in public} == {True, False}
+    assert {p.public_site for p in public} == {True, False}
+    # Money in soles and dollars, public and private sources, some in kind.
+    assert {str(p.budget.currency) for p in projects} == {"PEN", "USD"}
+    funding = [f for p in projects for f in p.funding.all()]
+    assert {f.kind for f in funding} == set(ProjectFunding.Kind.values)
+    assert any(f.in_kind for f in funding)
+    # Every project has a lead and a sponsor; many organizations take part.
+    for project in projects:
+        roles = [p.role for p in project.participants.all()]
+        assert roles.count("lead") == 1
+        assert "sponsor" in roles
+    assert len({p.organization_id for pr in projects for p in pr.participants.all()}) >= 25
+
+
+def test_each_award_of_the_demo_evaluation_is_an_enriched_project(seeded: None) -> None:
+    awarded = Proposal.objects.filter(status=Proposal.Status.AWARDED)
+    assert awarded.count() == 4
+    for proposal in awarded:
+        project = Project.objects.get(proposal=proposal)
+        batch = DecisionBatch.objects.get(call=proposal.call)
+        assert project.created_at == batch.published_at  # created when the batch was published
+        assert project.title == proposal.title
+        assert project.title_en
+        assert set(
+            project.participants.filter(role="sponsor").values_list("organization", flat=True)
+        ) == set(proposal.call.sponsors.values_list("pk", flat=True))
+        assert project.milestones.exists()
+        assert project.indicators.exists()
+    assert {p.status for p in Project.objects.filter(proposal__in=awarded)} == {"active", "planned"}
+
+
+def test_a_late_milestone_puts_its_project_at_risk(seeded: None) -> None:
+    today = timezone.localdate()
+    at_risk = [p for p in project_list_queryset(today=today) if p.at_risk]
+    assert len(at_risk) == 1
+    (project,) = at_risk
+    assert project.status == Project.Status.ACTIVE
+    late = project.milestones.get(status=Milestone.Status.PENDING, due_on__lt=today)
+    assert late.return_reason  # the sponsor returned its evidence
+    # Another running project's progress update is overdue; the rest are current.
+    overdue = Project.objects.filter(status="active", next_update_due__lt=today)
+    assert overdue.count() == 1
+    assert {m.status for m in Milestone.objects.all()} == set(Milestone.Status.values)
+
+
+def test_kpis_are_measured_over_several_periods_one_corrected(seeded: None) -> None:
+    from auditlog.models import LogEntry
+
+    indicators = list(Indicator.objects.prefetch_related("measurements"))
+    assert len(indicators) >= 12
+    measured = [i for i in indicators if len(i.measurements.all()) >= 3]
+    assert len(measured) >= 10
+    assert any(not i.higher_is_better for i in measured)
+    assert any(i.higher_is_better for i in measured)
+    for indicator in measured:
+        periods = [(m.period_start, m.period_end) for m in indicator.measurements.all()]
+        assert all(end < start for (_s, end), (start, _e) in itertools.pairwise(periods))
+        assert periods[-1][1] < timezone.localdate()
+    (corrected,) = LogEntry.objects.filter(additional_data__decision="measurement.correct")
+    assert corrected.additional_data["reason"]
+    assert ProgressUpdate.objects.count() >= 15
+    assert ProgressComment.objects.count() >= 10
+
+
+def test_impact_in_every_state_with_four_eyes_and_corrections(seeded: None) -> None:
+    entries = list(ImpactEntry.objects.select_related("project"))
+    assert {e.status for e in entries} == set(ImpactEntry.Status.values)
+    assert {e.kind for e in entries} == set(ImpactEntry.Kind.values)
+    assert all(e.rejected_reason for e in entries if e.status == "rejected")
+    for entry in entries:
+        lead = entry.project.participants.get(role="lead").organization
+        assert OrganizationMember.objects.filter(organization=lead, user=entry.claimed_by).exists()
+        if entry.is_frozen:
+            assert entry.confirmed_by != entry.claimed_by
+            assert entry.claimed_at < entry.confirmed_at < timezone.now()
+        if entry.status == "verified":
+            assert entry.verified_by != entry.confirmed_by
+            assert can_manage_portfolio(entry.verified_by)
+            assert entry.confirmed_at < entry.verified_at < timezone.now()
+    corrections = [e for e in entries if e.corrects_id]
+    assert {c.status for c in corrections} == {"verified", "claimed"}
+    assert all(c.corrects.status == "verified" for c in corrections)
+    # Evidence: every submitted or accepted milestone has a file, some claims too.
+    for milestone in Milestone.objects.filter(status__in=["submitted", "accepted"]):
+        assert milestone_evidence(milestone)
+    assert (
+        Attachment.objects.filter(purpose="evidence").count()
+        > Milestone.objects.filter(status__in=["submitted", "accepted"]).count()
+    )
+    # The showcase counts verified impact of public projects, money per currency.
+    totals = showcase_impact_totals()
+    assert set(totals.overall.money["contract"]) == {"PEN", "USD"}
+    assert totals.overall.counts["jobs"] >= 10
+
+
+def test_the_demo_portfolio_manager_follows_the_portfolio(seeded: None) -> None:
+    from challenges.demo.portfolio import PORTFOLIO_MANAGER_EMAIL
+
+    manager = User.objects.get(email=PORTFOLIO_MANAGER_EMAIL)
+    assert can_manage_portfolio(manager)
+    assert not can_manage_calls(manager)
+    assert manager.position
+    assert Project.objects.filter(proposal=None, created_by=manager).count() >= 11
+    assert ImpactEntry.objects.filter(verified_by=manager).count() >= 8
+
+
+def test_the_portfolio_moves_with_the_demo_clock(seeded: None) -> None:
+    before = _counts()
+    frozen = {
+        e.pk: (e.occurred_on, e.confirmed_at)
+        for e in ImpactEntry.objects.filter(status__in=["confirmed", "verified"])
+    }
+    late = Milestone.objects.get(
+        status="pending", due_on__lt=timezone.localdate(), project__status="active"
+    )
+    periods = list(Measurement.objects.order_by("pk").values_list("period_start", flat=True))
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=45), tick=False):
+        demo.seed(stdout=io.StringIO())
+        assert _counts() == before
+        late.refresh_from_db()
+        assert late.due_on < timezone.localdate()
+        moved = list(Measurement.objects.order_by("pk").values_list("period_start", flat=True))
+        assert {(b - a).days for a, b in zip(periods, moved, strict=True)} == {45}
+        assert [p for p in project_list_queryset() if p.at_risk] == [late.project]
+        assert {
+            e.pk: (e.occurred_on, e.confirmed_at)
+            for e in ImpactEntry.objects.filter(status__in=["confirmed", "verified"])
+        } == frozen
+        planned = Project.objects.filter(status="planned", proposal=None)
+        assert all(p.starts_on > timezone.localdate() for p in planned)
