@@ -20,6 +20,13 @@ from .models import (
     Challenge,
     DeadlineExtension,
     ImpactEntry,
+    Indicator,
+    Measurement,
+    Milestone,
+    ProgressUpdate,
+    Project,
+    ProjectFunding,
+    ProjectOrganization,
     Proposal,
     ProposalPartner,
     ProposalSubmission,
@@ -145,3 +152,88 @@ class ImpactEntryAdmin(admin.ModelAdmin):
         if obj is not None and obj.is_frozen:
             return False
         return super().has_delete_permission(request, obj)
+
+
+# --- The project portfolio (issue 11) -----------------------------------------------------------
+
+
+class ReadOnlyAdminMixin:
+    """Nothing is added, changed or deleted here, not even by a superuser: the portfolio's
+    changes go through ``challenges.services.portfolio`` (permissions, lifecycles, audit,
+    notifications) on the staff pages (``/staff/challenges/portfolio/``)."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ProjectOrganizationInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = ProjectOrganization
+    extra = 0
+    fields = ("organization", "role", "description")
+    readonly_fields = fields
+
+
+class ProjectFundingInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = ProjectFunding
+    extra = 0
+    fields = ("source", "kind", "organization", "amount", "in_kind")
+    readonly_fields = fields
+
+
+class MilestoneInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Milestone
+    extra = 0
+    fields = ("title", "due_on", "weight", "status", "accepted_at")
+    readonly_fields = fields
+
+
+@admin.register(Project)
+class ProjectAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("code", "title", "status", "starts_on", "next_update_due", "is_public")
+    list_filter = ("status", "region", "is_public")
+    search_fields = ("code", "title", "title_en")
+    raw_id_fields = ("proposal", "call", "created_by")
+    inlines = (ProjectOrganizationInline, ProjectFundingInline, MilestoneInline)
+
+
+@admin.register(ProjectFunding)
+class ProjectFundingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("project", "source", "kind", "amount", "in_kind")
+    list_filter = ("kind",)
+    search_fields = ("project__code", "source")
+    raw_id_fields = ("project", "organization")
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("project", "title", "due_on", "weight", "status")
+    list_filter = ("status",)
+    search_fields = ("project__code", "title")
+    raw_id_fields = ("project", "submitted_by", "decided_by")
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("project", "name", "unit", "baseline", "target")
+    search_fields = ("project__code", "name", "result")
+    raw_id_fields = ("project",)
+
+
+@admin.register(Measurement)
+class MeasurementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("indicator", "period_start", "period_end", "value", "recorded_at")
+    search_fields = ("indicator__project__code", "indicator__name")
+    raw_id_fields = ("indicator", "recorded_by")
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("project", "period_end", "author", "submitted_at")
+    search_fields = ("project__code", "summary")
+    raw_id_fields = ("project", "author")

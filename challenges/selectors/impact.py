@@ -316,3 +316,60 @@ def _decimal(value: Any) -> Decimal | None:
     if value is None:
         return None
     return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+# --- The secretariat's verification queue ----------------------------------------------------
+
+#: The queue's tabs: entries a portfolio manager may verify (confirmed by a sponsor), and
+#: claims still waiting for the sponsor (which the secretariat may reject with a reason).
+QUEUE_STATES: dict[str, tuple[str, ...]] = {
+    "confirmed": tuple(IMPACT.sources("verify")),
+    "claimed": tuple(IMPACT.sources("confirm")),
+}
+
+
+def impact_verification_queue(*, user: Any, state: str = "confirmed") -> QuerySet[ImpactEntry]:
+    """The entries waiting for the secretariat (``state`` ``confirmed``: to verify) or for the
+    sponsor (``claimed``), oldest first, with their project (participants and organizations
+    prefetched for the guards and names), counterpart and people. Any staff role reads it
+    (``PermissionDenied`` otherwise); only portfolio managers act (the services check)."""
+    if not permissions.can_read_staff_area(user):
+        raise PermissionDenied
+    statuses = QUEUE_STATES.get(state, QUEUE_STATES["confirmed"])
+    order = ("confirmed_at", "pk") if state == "confirmed" else ("claimed_at", "pk")
+    return (
+        ImpactEntry.objects.filter(status__in=statuses)
+        .select_related(
+            "project", "counterpart", "corrects", "claimed_by", "confirmed_by", "verified_by"
+        )
+        .prefetch_related("project__participants__organization")
+        .order_by(*order)
+    )
+
+
+def impact_queue_counts() -> dict[str, int]:
+    """How many entries wait in each tab of the queue (one query)."""
+    rows = (
+        ImpactEntry.objects.filter(status__in=[s for v in QUEUE_STATES.values() for s in v])
+        .values("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_status = {row["status"]: row["n"] for row in rows}
+    return {
+        tab: sum(by_status.get(s, 0) for s in statuses) for tab, statuses in QUEUE_STATES.items()
+    }
+
+
+def impact_evidence(entries: Iterable[ImpactEntry]) -> dict[int, list[Attachment]]:
+    """The evidence files of ``entries`` by entry id, oldest first (one query)."""
+    ids = [entry.pk for entry in entries]
+    evidence: dict[int, list[Attachment]] = defaultdict(list)
+    if ids:
+        for attachment in Attachment.objects.filter(
+            content_type=ContentType.objects.get_for_model(ImpactEntry),
+            object_id__in=ids,
+            purpose=EVIDENCE_PURPOSE,
+        ).order_by("created_at", "pk"):
+            evidence[attachment.object_id].append(attachment)
+    return dict(evidence)

@@ -67,7 +67,15 @@ from ..progress import ACCEPTED, kpi_achievement, live_statuses, unaccepted_live
 from ..workflows import PROJECT
 
 #: Keys understood by :func:`filter_projects` (from a query string or a form's cleaned data).
-FILTER_KEYS: tuple[str, ...] = ("status", "at_risk", "sponsor", "call", "region", "q")
+FILTER_KEYS: tuple[str, ...] = (
+    "status",
+    "at_risk",
+    "sponsor",
+    "call",
+    "region",
+    "commodity",
+    "q",
+)
 #: ``purpose`` of evidence files (milestones; impact entries too).
 EVIDENCE_PURPOSE = "evidence"
 
@@ -179,7 +187,7 @@ def filter_projects(queryset: QuerySet[Project], filters: Mapping[str, Any]) -> 
     """Apply the list filters (keys of :data:`FILTER_KEYS`; values that are not valid are
     ignored, never an error): ``status`` (one or several), ``at_risk`` (yes/no: needs
     :func:`with_progress`), ``sponsor`` (an organization id), ``call`` (id), ``region``
-    (code), ``q`` (code or title)."""
+    (code), ``commodity`` (a capability id), ``q`` (code or title)."""
     status = filters.get("status")
     if status:
         wanted = [status] if isinstance(status, str) else list(status)
@@ -202,6 +210,13 @@ def filter_projects(queryset: QuerySet[Project], filters: Mapping[str, Any]) -> 
     region = filters.get("region")
     if region:
         queryset = queryset.filter(region=str(region))
+    commodity = _int(filters.get("commodity"))
+    if commodity is not None:
+        queryset = queryset.filter(
+            pk__in=Project.commodities.through.objects.filter(capability_id=commodity).values(
+                "project_id"
+            )
+        )
     text = str(filters.get("q") or "").strip()
     if text:
         queryset = queryset.filter(
@@ -223,7 +238,7 @@ def project_list_for_user(
 
 def project_staff_list(*, user: Any, filters: Mapping[str, Any] | None = None) -> QuerySet[Project]:
     """The secretariat's portfolio list (any staff role reads it): every project, with the
-    filters status, at risk, sponsor, call, region and text."""
+    filters status, at risk, sponsor, call, region, commodity and text."""
     if not permissions.can_read_staff_area(user):
         raise PermissionDenied
     return filter_projects(project_list_queryset(), filters or {})

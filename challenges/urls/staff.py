@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("challenges.urls.staff_ranking")),
     path("", include("challenges.urls.staff_decisions")),
     path("", include("challenges.urls.staff_evaluators")),
+    path("", include("challenges.urls.staff_portfolio")),
 ]

@@ -22,8 +22,9 @@ and their seats and the partner API clients (README). The model permissions it n
 per role in :data:`ADMIN_MODEL_PERMISSIONS` and synced with the rest: administrators manage all of
 those, membership officers the taxonomy and the governance bodies and seats, auditors view them
 all (and these three view people and organizations, which the seat forms look up); call
-managers, administrators and auditors view the open-innovation records (read only: their changes
-go through the staff pages); the other roles get no admin page.
+managers, administrators and auditors view the open-innovation records, and portfolio managers,
+administrators and auditors the project portfolio (read only: their changes go through the staff
+pages); the other roles get no admin page.
 """
 
 from __future__ import annotations
@@ -195,6 +196,18 @@ CHALLENGES_MODELS = (
     "challenges.proposal",
     "challenges.proposalsubmission",
 )
+#: The project portfolio and its impact ledger, read-only in the admin (changes go through the
+#: portfolio pages' services): administrators, portfolio managers and auditors view them.
+PORTFOLIO_MODELS = (
+    "challenges.project",
+    "challenges.projectorganization",
+    "challenges.projectfunding",
+    "challenges.milestone",
+    "challenges.indicator",
+    "challenges.measurement",
+    "challenges.progressupdate",
+    "challenges.impactentry",
+)
 
 
 def _model_permissions(actions: tuple[str, ...], models: tuple[str, ...]) -> frozenset[str]:
@@ -208,13 +221,18 @@ def _model_permissions(actions: tuple[str, ...], models: tuple[str, ...]) -> fro
 #: Role code → ``"app_label.codename"`` model permissions for the Django admin pages.
 ADMIN_MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
     ADMINISTRATOR: _model_permissions(_MANAGE, TAXONOMY_AND_GOVERNANCE_MODELS + API_CLIENT_MODELS)
-    | _model_permissions(_VIEW, LOOKUP_MODELS + CHALLENGES_MODELS),
+    | _model_permissions(_VIEW, LOOKUP_MODELS + CHALLENGES_MODELS + PORTFOLIO_MODELS),
     CALL_MANAGER: _model_permissions(_VIEW, CHALLENGES_MODELS),
+    PORTFOLIO_MANAGER: _model_permissions(_VIEW, PORTFOLIO_MODELS),
     MEMBERSHIP_OFFICER: _model_permissions(_MANAGE, TAXONOMY_AND_GOVERNANCE_MODELS)
     | _model_permissions(_VIEW, LOOKUP_MODELS),
     AUDITOR: _model_permissions(
         _VIEW,
-        TAXONOMY_AND_GOVERNANCE_MODELS + API_CLIENT_MODELS + LOOKUP_MODELS + CHALLENGES_MODELS,
+        TAXONOMY_AND_GOVERNANCE_MODELS
+        + API_CLIENT_MODELS
+        + LOOKUP_MODELS
+        + CHALLENGES_MODELS
+        + PORTFOLIO_MODELS,
     ),
 }
 

@@ -74,6 +74,16 @@ STAFF_AREAS: tuple[StaffArea, ...] = (
         _("Add people and invite outside experts to evaluate proposals; their expertise and load."),
     ),
     StaffArea(
+        "challenges_staff:portfolio_list",
+        _("Portfolio"),
+        "kanban",
+        frozenset({roles.VIEW_STAFF_AREA}),
+        _(
+            "Projects born from the calls: status, organizations, funding, milestones; verify "
+            "the impact sponsors confirmed."
+        ),
+    ),
+    StaffArea(
         "audit:logentry_list",
         _("Audit log"),
         "journal-check",
