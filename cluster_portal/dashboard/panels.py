@@ -90,6 +90,11 @@ DASHBOARD_PANELS: tuple[DashboardPanel, ...] = (
         "dashboard/panels/challenges_proposals.html",
     ),
     DashboardPanel(
+        "challenges.projects",
+        "challenges.selectors.portfolio.projects_panel",
+        "dashboard/panels/challenges_projects.html",
+    ),
+    DashboardPanel(
         "staff.queues",
         "cluster_portal.staff.selectors.staff_queues_panel",
         "dashboard/panels/staff_queues.html",

@@ -303,10 +303,10 @@ def test_member_dashboard_query_count_is_constant(client_en, max_queries, n) -> 
     client_en.force_login(person)
     # session + user, viewer memberships (with the organizations' kinds), evaluator profile,
     # organizations (with their counts and latest application ids) + those applications, open
-    # calls matching them, their proposals and invitations, notifications count (shared with the
-    # badge) + list.
+    # calls matching them, their proposals and invitations, their projects (one query, "Our
+    # projects"), notifications count (shared with the badge) + list.
     response = max_queries(
-        10, client_en.get, DASHBOARD, expect=['data-testid="dashboard-organization"']
+        11, client_en.get, DASHBOARD, expect=['data-testid="dashboard-organization"']
     )
     assert response.content.decode().count('data-testid="dashboard-organization"') == n
 
