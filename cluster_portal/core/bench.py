@@ -306,6 +306,20 @@ def _showcase_present(ctx: BenchContext) -> Iterable[Any]:
     return showcase_cards(with_card_data(presentation_projects(include_private=False))[:MAX_SLIDES])
 
 
+def _staff_portfolio(ctx: BenchContext) -> Iterable[Any]:
+    from challenges.selectors.portfolio import project_staff_list
+    from challenges.views.staff.portfolio import PAGE_SIZE
+
+    return project_staff_list(user=ctx.user).order_by("-pk")[:PAGE_SIZE]
+
+
+def _staff_verification(ctx: BenchContext) -> Iterable[Any]:
+    from challenges.selectors.impact import impact_verification_queue
+    from challenges.views.staff.portfolio import QUEUE_PAGE_SIZE
+
+    return impact_verification_queue(user=ctx.user)[:QUEUE_PAGE_SIZE]
+
+
 PAGES: list[BenchPage] = [
     BenchPage("members: directory", "/members/directory/", ROLES, _directory),
     BenchPage(
@@ -369,6 +383,15 @@ PAGES: list[BenchPage] = [
         "/challenges/showcase/present/",
         (VISITOR,),
         _showcase_present,
+    ),
+    # The portfolio manager's list (a page of projects with progress and risk from SQL, and the
+    # totals of verified impact over the whole portfolio) and the verification queue.
+    BenchPage("staff: portfolio", "/staff/challenges/portfolio/", (STAFF,), _staff_portfolio),
+    BenchPage(
+        "staff: impact verification",
+        "/staff/challenges/portfolio/verification/",
+        (STAFF,),
+        _staff_verification,
     ),
 ]
 
@@ -754,7 +777,9 @@ def _scale_portfolio(factor: int, *, stdout: io.TextIOBase | Any) -> None:
     """200 times ``factor`` projects (2,000 at 10x: the issue's target), three in four public
     and half of those with public amounts, each with a supplier lead and a sponsor, a commodity
     and a service area, two milestones (one accepted) and two verified impact entries (jobs and
-    a contract), so that the showcase, its totals and the slides grow."""
+    a contract; one in ten also a confirmed sale waiting for verification), so that the
+    showcase, its totals, the slides, the staff portfolio list and its verification queue
+    grow."""
     from decimal import Decimal
 
     from challenges.models import ImpactEntry, Milestone, Project, ProjectOrganization
@@ -877,6 +902,23 @@ def _scale_portfolio(factor: int, *, stdout: io.TextIOBase | Any) -> None:
                     amount=Decimal(10_000 + n),
                     amount_currency="PEN" if n % 3 else "USD",
                     status=ImpactEntry.Status.VERIFIED,
+                ),
+                # One in ten waits for the secretariat (the verification queue's rows).
+                *(
+                    [
+                        ImpactEntry(
+                            project=project,
+                            kind=ImpactEntry.Kind.SALES,
+                            description="Ventas confirmadas por el patrocinador.",
+                            occurred_on=today,
+                            amount=Decimal(5_000 + n),
+                            amount_currency="PEN",
+                            status=ImpactEntry.Status.CONFIRMED,
+                            confirmed_at=timezone.now(),
+                        )
+                    ]
+                    if n % 10 == 0
+                    else []
                 ),
             )
         ),
