@@ -172,6 +172,12 @@ class Panel:
     form: BaseForm | None = None
     multipart: bool = False
 
+    @property
+    def button_style(self) -> str:
+        """The table's style, but Bootstrap's yellow outline fails colour contrast on white."""
+        style = self.action.style
+        return "outline-dark" if style == "outline-warning" else style
+
 
 @dataclass
 class MilestoneRow:
