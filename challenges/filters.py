@@ -5,10 +5,11 @@ surveys ``ChallengeFilter``, calls ``CallFilter``, proposals ``ProposalFilter``.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -282,3 +283,70 @@ class PresentationFilter(ShowcaseFilter):
     call = IdFilter(
         field_name="call_id", label=_("Call"), min_value=1, help_text=_("Id of a call.")
     )
+
+
+# --- Projects API (the portfolio) ---------------------------------------------------------------
+
+
+class ProjectFilter(ShowcaseFilter):
+    """``GET /api/v1/projects/``: the showcase's filters (area, status, region, commodity, TRL
+    now), a sponsor and a call by id, the risk flag, and what changed since a time."""
+
+    sponsor = IdFilter(
+        method="filter_sponsor_id",
+        label=_("Sponsor"),
+        min_value=1,
+        help_text=_("Id of a sponsor company."),
+    )
+    # ``call``, not ``call_id``: the schema then documents an integer (the foreign key's type).
+    call = IdFilter(field_name="call", label=_("Call"), min_value=1, help_text=_("Id of a call."))
+    at_risk = StaticChoiceFilter(
+        method="filter_at_risk",
+        choices=[("true", _("At risk")), ("false", _("Not at risk"))],
+        label=_("At risk"),
+        empty_label=_("Any"),
+        help_text=_(
+            "true: projects with a milestone past its date and not accepted, among those the "
+            "caller reads in full (the risk flag is not a public field); false: every other."
+        ),
+    )
+    updated_since = django_filters.IsoDateTimeFilter(
+        method="filter_updated_since",
+        label=_("Changed since"),
+        help_text=_(
+            "ISO 8601 date and time (without an offset: America/Lima). Projects edited since "
+            "then, or with a milestone submitted or accepted, a KPI period recorded or an impact "
+            "entry verified since then."
+        ),
+    )
+
+    def filter_sponsor_id(
+        self, queryset: QuerySet[Project], name: str, value: int
+    ) -> QuerySet[Project]:
+        return self.filter_sponsor(queryset, name, str(value))
+
+    def filter_at_risk(
+        self, queryset: QuerySet[Project], name: str, value: str
+    ) -> QuerySet[Project]:
+        if not value:
+            return queryset
+        # ``at_risk`` and ``sees_whole``: annotations of selectors.portfolio.project_api_queryset.
+        risky = Q(at_risk=True, sees_whole=True)
+        return queryset.filter(risky) if value == "true" else queryset.exclude(risky)
+
+    def filter_updated_since(
+        self, queryset: QuerySet[Project], name: str, value: datetime.datetime
+    ) -> QuerySet[Project]:
+        from .models import ImpactEntry, Measurement, Milestone
+
+        project = OuterRef("pk")
+        return queryset.filter(
+            Q(updated_at__gte=value)
+            | Exists(
+                Milestone.objects.filter(project=project).filter(
+                    Q(submitted_at__gte=value) | Q(accepted_at__gte=value)
+                )
+            )
+            | Exists(Measurement.objects.filter(indicator__project=project, recorded_at__gte=value))
+            | Exists(ImpactEntry.objects.filter(project=project, verified_at__gte=value))
+        )

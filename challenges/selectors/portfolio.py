@@ -54,6 +54,7 @@ from members.viewer import viewer_for
 
 from .. import permissions
 from ..models import (
+    ImpactEntry,
     Indicator,
     Measurement,
     Milestone,
@@ -372,6 +373,65 @@ def _period(measurement: Measurement) -> datetime.date:
 def indicator_history(indicator: Indicator) -> IndicatorHistory:
     """One indicator's periods in order (1 query)."""
     return IndicatorHistory(indicator, list(indicator.measurements.order_by("period_start")))
+
+
+# --- API ---------------------------------------------------------------------------------------
+
+
+def project_api_queryset(*, user: Any = None, whole_portfolio: bool = False) -> QuerySet[Project]:
+    """The projects of ``GET /api/v1/projects/``, annotated with ``sees_whole`` (the caller may
+    read the project in full; otherwise only its public fields), progress and the risk flag,
+    with everything the serializer reads prefetched: a constant number of queries per page.
+
+    * ``whole_portfolio`` (a partner token with ``portfolio:read``): every project, in full.
+    * ``user`` (a person signed in): the projects they may see whole (``visible_projects``,
+      i.e. ``permissions.can_view_project``) and every other public project by its public
+      fields.
+    * neither (a ``public:read`` token): public projects only, by their public fields.
+    """
+    queryset = project_list_queryset()
+    if whole_portfolio or (user is not None and permissions.can_read_staff_area(user)):
+        queryset = queryset.annotate(sees_whole=Value(True, output_field=BooleanField()))
+    elif user is not None:
+        whole = visible_projects(user, Project.objects.all()).values("pk")
+        queryset = queryset.annotate(
+            sees_whole=Case(
+                When(pk__in=whole, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        ).filter(Q(is_public=True) | Q(pk__in=whole))
+    else:
+        queryset = queryset.filter(is_public=True).annotate(
+            sees_whole=Value(False, output_field=BooleanField())
+        )
+    # Frozen entries are what correction chains are made of (``challenges.impact_totals``
+    # resolves them); the serializer lists the verified ones and totals them.
+    frozen = ImpactEntry.objects.filter(status__in=tuple(ImpactEntry.FROZEN)).select_related(
+        "counterpart"
+    )
+    queryset = queryset.prefetch_related(
+        "commodities",
+        "service_areas",
+        Prefetch(
+            "funding",
+            queryset=ProjectFunding.objects.select_related("organization").order_by("kind", "pk"),
+        ),
+        Prefetch("impact", queryset=frozen.order_by("pk"), to_attr="frozen_impact"),
+    )
+    if not (whole_portfolio or user is not None):
+        return queryset  # milestones and KPIs are never shown by public fields
+    return queryset.prefetch_related(
+        "challenges",
+        Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "position", "pk")),
+        Prefetch(
+            "indicators",
+            queryset=Indicator.objects.order_by("position", "pk").prefetch_related(
+                Prefetch("measurements", queryset=Measurement.objects.order_by("period_start"))
+            ),
+        ),
+    )
+
 
 # --- The members' pages (challenges.views.portfolio) -------------------------------------------
 

@@ -320,6 +320,12 @@ def _staff_verification(ctx: BenchContext) -> Iterable[Any]:
     return impact_verification_queue(user=ctx.user)[:QUEUE_PAGE_SIZE]
 
 
+def _api_projects(ctx: BenchContext) -> Iterable[Any]:
+    from challenges.selectors.portfolio import project_api_queryset
+
+    return project_api_queryset(user=ctx.user).order_by("-updated_at", "-id")[:50]
+
+
 PAGES: list[BenchPage] = [
     BenchPage("members: directory", "/members/directory/", ROLES, _directory),
     BenchPage(
@@ -384,6 +390,9 @@ PAGES: list[BenchPage] = [
         (VISITOR,),
         _showcase_present,
     ),
+    # A page of 50 projects: every one in full for staff (milestones, KPIs and their periods,
+    # verified impact), the member's own in full and other public ones by their public fields.
+    BenchPage("api: projects", "/api/v1/projects/?page_size=50", SIGNED_IN, _api_projects),
     # The portfolio manager's list (a page of projects with progress and risk from SQL, and the
     # totals of verified impact over the whole portfolio) and the verification queue.
     BenchPage("staff: portfolio", "/staff/challenges/portfolio/", (STAFF,), _staff_portfolio),

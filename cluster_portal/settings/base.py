@@ -409,6 +409,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False},
     "OAUTH2_FLOWS": ["clientCredentials"],
     "OAUTH2_TOKEN_URL": "/o/token/",
+    # Choice sets that share a field name with another one ("kind"): named here, not by hash.
+    "ENUM_NAME_OVERRIDES": {"ImpactKindEnum": "challenges.models.ImpactEntry.Kind"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "cluster_portal.api.schema.add_error_responses",
