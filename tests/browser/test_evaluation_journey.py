@@ -206,12 +206,12 @@ def declare_score_and_submit(page, world) -> Assignment:
     expect(total).to_have_text(es("Weighted total: —"))
     first, second = list(world["call"].criteria.order_by("position"))
     form = page.get_by_test_id("review-form")
-    form.get_by_role("spinbutton", name=first.localized_name).fill("4")
+    form.get_by_role("spinbutton", name=first.name).fill("4")
     # 60 % at 4/5 alone: 4.00 on the 0-5 scale; then 40 % at 2/5: 0.6*4 + 0.4*2 = 3.20.
     expect(total).to_contain_text("4.00")
-    form.get_by_role("spinbutton", name=second.localized_name).fill("2")
+    form.get_by_role("spinbutton", name=second.name).fill("2")
     expect(total).to_contain_text("3.20")
-    form.get_by_label(es("Comment on %(criterion)s") % {"criterion": first.localized_name}).fill(
+    form.get_by_label(es("Comment on %(criterion)s") % {"criterion": first.name}).fill(
         COMMENT
     )
     form.get_by_label(es("Your confidence in this review")).select_option(label=str(es("High")))

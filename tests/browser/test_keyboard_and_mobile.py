@@ -90,6 +90,7 @@ def test_phone_navigation_opens_and_is_usable_with_the_keyboard(english_page) ->
         "Governance",
         "Calls",
         "Challenges",
+        "Projects",
         "ES",
         "EN",
     ]
