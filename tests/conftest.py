@@ -55,6 +55,17 @@ def _clear_cache() -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Every test starts in the default language (Spanish): a test that activates another one
+    (``translation.activate``) must not change what the next test in the worker reads."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 def _is_transactional(request: pytest.FixtureRequest) -> bool:
     if {"transactional_db", "live_server", "django_db_reset_sequences"} & set(request.fixturenames):
         return True
