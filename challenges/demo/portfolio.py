@@ -1431,11 +1431,13 @@ def shift(delta: datetime.timedelta) -> None:
         ["next_update_due"],
         delta,
     )
+    # Start and end together where both are set (the end never falls before the start).
+    dated = Project.objects.filter(pk__in=ids)
     _shift_rows(
-        Project.objects.filter(pk__in=ids).exclude(starts_on=None).exclude(ends_on=None),
-        ["starts_on", "ends_on"],
-        delta,
+        dated.exclude(starts_on=None).exclude(ends_on=None), ["starts_on", "ends_on"], delta
     )
+    _shift_rows(dated.exclude(starts_on=None).filter(ends_on=None), ["starts_on"], delta)
+    _shift_rows(dated.filter(starts_on=None).exclude(ends_on=None), ["ends_on"], delta)
     _shift_rows(Project.objects.filter(pk__in=ids), ["created_at", "updated_at"], delta)
     _shift_rows(Milestone.objects.filter(project__in=ids), ["due_on"], delta)
     for name in ("submitted_at", "accepted_at"):

@@ -511,6 +511,7 @@ def test_the_portfolio_moves_with_the_demo_clock(seeded: None) -> None:
         status="pending", due_on__lt=timezone.localdate(), project__status="active"
     )
     periods = list(Measurement.objects.order_by("pk").values_list("period_start", flat=True))
+    starts = dict(Project.objects.exclude(starts_on=None).values_list("pk", "starts_on"))
     with time_machine.travel(timezone.now() + datetime.timedelta(days=45), tick=False):
         demo.seed(stdout=io.StringIO())
         assert _counts() == before
@@ -518,6 +519,8 @@ def test_the_portfolio_moves_with_the_demo_clock(seeded: None) -> None:
         assert late.due_on < timezone.localdate()
         moved = list(Measurement.objects.order_by("pk").values_list("period_start", flat=True))
         assert {(b - a).days for a, b in zip(periods, moved, strict=True)} == {45}
+        starts_now = dict(Project.objects.exclude(starts_on=None).values_list("pk", "starts_on"))
+        assert {(starts_now[pk] - day).days for pk, day in starts.items()} == {45}
         assert [p for p in project_list_queryset() if p.at_risk] == [late.project]
         assert {
             e.pk: (e.occurred_on, e.confirmed_at)
