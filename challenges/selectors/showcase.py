@@ -25,17 +25,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
-    ExpressionWrapper,
-    F,
-    IntegerField,
-    OuterRef,
     Prefetch,
     QuerySet,
-    Subquery,
-    Sum,
-    Value,
 )
-from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 from django.utils.translation import get_language
 from djmoney.money import Money
@@ -44,9 +36,8 @@ from members.models import Organization
 
 from .. import permissions
 from ..impact_totals import LedgerRow, Tally, contributions_from_chains
-from ..models import ImpactEntry, Milestone, Project, ProjectOrganization
-from ..progress import ACCEPTED
-from ..workflows import IMPACT, IN_TOTALS, LIVE, MILESTONE
+from ..models import ImpactEntry, Project, ProjectOrganization
+from ..workflows import IMPACT, IN_TOTALS
 from .impact import showcase_impact_totals
 
 #: The most slides one presentation holds (each carries its QR code): a demo day shows a few
@@ -58,33 +49,12 @@ MAX_SLIDES = 60
 
 
 def with_progress(projects: QuerySet[Project]) -> QuerySet[Project]:
-    """Annotates ``live_weight``, ``accepted_weight`` and ``progress_tenths`` in SQL (one
-    subquery per weight): the accepted live weight over the live weight in tenths of a percent,
-    rounded half up with integer arithmetic — ``challenges.progress.tenths``' formula, so both
-    agree to the digit on every database; ``None`` without live milestones."""
-    live = MILESTONE.values_tagged(LIVE)
-    accepted = [value for value in live if value == ACCEPTED]
+    """``progress_tenths`` (and ``progress``, ``at_risk``) in SQL: the portfolio's own
+    annotation (:func:`challenges.selectors.portfolio.with_progress`, the formula of
+    ``challenges.progress``), so the showcase and the team's pages agree to the digit."""
+    from .portfolio import with_progress as annotate_progress
 
-    def weights(statuses: Iterable[str]) -> Coalesce:
-        return Coalesce(
-            Subquery(
-                Milestone.objects.filter(project=OuterRef("pk"), status__in=list(statuses))
-                .order_by()
-                .values("project")
-                .annotate(total=Sum("weight"))
-                .values("total"),
-                output_field=IntegerField(),
-            ),
-            Value(0),
-        )
-
-    return projects.annotate(live_weight=weights(live), accepted_weight=weights(accepted)).annotate(
-        progress_tenths=ExpressionWrapper(
-            (F("accepted_weight") * 2000 + F("live_weight"))
-            / NullIf(F("live_weight") * 2, Value(0)),
-            output_field=IntegerField(),
-        )
-    )
+    return annotate_progress(projects)
 
 
 def _card_prefetches() -> list[Any]:
