@@ -102,6 +102,11 @@ def test_reading_matrix(world: ImpactWorld, role: str) -> None:
         body = client.get(project_url(world.project)).content.decode()
         assert ('data-testid="edit-project"' in body) == (role in MANAGERS)
         assert ('data-testid="funding-form"' in body) == (role in MANAGERS)
+        # Every reader reaches the team's page (milestones, KPIs, updates, ledger) from here,
+        # and may open it.
+        team_page = reverse("challenges:project_detail", args=[world.project.pk])
+        assert f'href="{team_page}"' in body
+        assert client.get(team_page).status_code == 200
 
 
 @pytest.mark.parametrize("role", [*PEOPLE, *STAFF_ROLES])
