@@ -95,12 +95,38 @@ def _test_connection_kept() -> Iterator[None]:
         request_finished.connect(close_old_connections)
 
 
+def _project_of(organization: Any) -> None:
+    """A public project the member's organization leads, with milestones, a KPI period,
+    funding and verified impact, so that ``/api/v1/projects/`` answers with rows (the partner,
+    with public:read, reads it by its public fields)."""
+    from django.utils import timezone
+
+    from tests.challenges.factories import (
+        ImpactEntryFactory,
+        IndicatorFactory,
+        MeasurementFactory,
+        MilestoneFactory,
+        ProjectFactory,
+        ProjectFundingFactory,
+        ProjectOrganizationFactory,
+    )
+
+    project = ProjectFactory(is_public=True)
+    ProjectOrganizationFactory(project=project, organization=organization)
+    MilestoneFactory(project=project)
+    MeasurementFactory(indicator=IndicatorFactory(project=project))
+    ProjectFundingFactory(project=project)
+    ImpactEntryFactory(project=project, status="verified", verified_at=timezone.now())
+
+
 @pytest.fixture
 def callers(db: Any, issue_token: Callable[..., str]) -> dict[str, dict[str, str]]:
-    """Request headers of each caller; a small directory so that lists and details have rows."""
+    """Request headers of each caller; a small directory and a public project so that lists
+    and details have rows."""
     organization = OrganizationFactory(is_public=True)
     member = OrganizationMemberFactory(organization=organization).user
     GoverningBodyFactory()
+    _project_of(organization)
     session = Client()
     session.force_login(member)
     cookie_name = django_settings.SESSION_COOKIE_NAME

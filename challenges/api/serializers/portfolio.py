@@ -189,6 +189,9 @@ class ImpactTotalSerializer(serializers.Serializer):
     )
 
 
+_MONEY = MoneySerializer()
+
+
 def _rows(project: Project, *, amounts: bool) -> list[LedgerRow]:
     counted = set(IMPACT.values_tagged(IN_TOTALS))
     return [
@@ -222,7 +225,7 @@ def impact_totals_data(project: Project, *, amounts: bool) -> list[dict[str, Any
                 "kind": kind,
                 "entries": tally.entries[kind],
                 "count": None if money else tally.counts.get(kind, 0),
-                "amounts": [MoneySerializer().to_representation(m) for m in tally.amounts(kind)]
+                "amounts": [_MONEY.to_representation(m) for m in tally.amounts(kind)]
                 if money
                 else [],
             }
@@ -353,9 +356,14 @@ class ProjectSerializer(serializers.ModelSerializer):
             key=lambda e: (e.occurred_on, e.pk),
             reverse=True,
         )
+        # One child serializer per response: building a ModelSerializer's fields for every row
+        # was most of the endpoint's time.
+        child = self.__dict__.get("_impact_entry_serializer")
+        if child is None:
+            child = self.__dict__["_impact_entry_serializer"] = ImpactEntrySerializer()
         for entry in entries:
             entry.counts = entry.pk not in replaced  # type: ignore[attr-defined]
-        return list(ImpactEntrySerializer(entries, many=True).data)
+        return [child.to_representation(entry) for entry in entries]
 
     def _left_out(self, project: Project) -> frozenset[str]:
         if self._whole(project):
