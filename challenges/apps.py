@@ -36,3 +36,19 @@ class ChallengesConfig(AppConfig):
         register_attachment_access(
             Milestone, lambda user, milestone: can_view_project(user, milestone.project)
         )
+
+        # The portfolio's impact totals are cached per filter; any write that can change them
+        # (an entry, a project, its sponsors, commodities or funding) starts a new version.
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from .models import Project, ProjectFunding, ProjectOrganization
+        from .selectors.impact import totals_changed
+
+        for model in (ImpactEntry, Project, ProjectFunding, ProjectOrganization):
+            post_save.connect(totals_changed, sender=model, dispatch_uid=f"totals-{model.__name__}")
+            post_delete.connect(
+                totals_changed, sender=model, dispatch_uid=f"totals-del-{model.__name__}"
+            )
+        m2m_changed.connect(
+            totals_changed, sender=Project.commodities.through, dispatch_uid="totals-commodities"
+        )

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from djmoney.money import Money
@@ -275,10 +276,13 @@ def test_portfolio_totals_are_for_staff(world: ImpactWorld, role: str) -> None:
 def test_totals_are_computed_in_constant_queries() -> None:
     world = _portfolio()
 
+    # Measured uncached (the cache would answer the second call without a query).
     def staff() -> PortfolioImpact:
+        cache.clear()
         return portfolio_impact_totals(user=world["staff"])
 
     def showcase() -> PortfolioImpact:
+        cache.clear()
         return showcase_impact_totals()
 
     result, staff_few = count_queries(5, staff)
@@ -296,3 +300,29 @@ def test_totals_are_computed_in_constant_queries() -> None:
     assert result.overall.amounts(Kind.SALES) == [pen("800.00"), usd("5100.00")]
     _, showcase_many = count_queries(5, showcase)
     assert (staff_many, showcase_many) == (staff_few, showcase_few)
+
+
+def test_totals_are_cached_until_the_ledger_or_a_project_changes() -> None:
+    world = _portfolio()
+
+    def staff() -> PortfolioImpact:
+        return portfolio_impact_totals(user=world["staff"])
+
+    first, _ = count_queries(6, staff, warm=False)  # the staff check (1) and the five reads
+    again, queries = count_queries(5, staff, warm=False)
+    assert again == first
+    assert queries < 5  # only the staff check may still query; the ledger is not read again
+    # A newly verified entry shows at once (its save starts a new version of the totals).
+    project = Project.objects.filter(impact__status=Status.VERIFIED).first()
+    _entry(project, kind=Kind.JOBS, count=4)
+    assert staff().overall.counts[Kind.JOBS] == first.overall.counts[Kind.JOBS] + 4
+    # So does a change of the project's links (a new sponsor) and funding.
+    sponsor = MiningCompanyFactory()
+    ProjectOrganizationFactory(project=project, organization=sponsor, role="sponsor")
+    assert sponsor.pk in _named(staff().by_sponsor)
+    before = staff().leverage
+    ProjectFundingFactory(project=project, kind="private", amount=usd("1.00"))
+    assert staff().leverage != before
+    # A filtered list has its own totals.
+    only = Project.objects.filter(pk=project.pk)
+    assert portfolio_impact_totals(user=world["staff"], projects=only) != staff()
