@@ -211,9 +211,7 @@ def declare_score_and_submit(page, world) -> Assignment:
     expect(total).to_contain_text("4.00")
     form.get_by_role("spinbutton", name=second.name).fill("2")
     expect(total).to_contain_text("3.20")
-    form.get_by_label(es("Comment on %(criterion)s") % {"criterion": first.name}).fill(
-        COMMENT
-    )
+    form.get_by_label(es("Comment on %(criterion)s") % {"criterion": first.name}).fill(COMMENT)
     form.get_by_label(es("Your confidence in this review")).select_option(label=str(es("High")))
     assert axe(page) == []
     click_and_wait(page, form.get_by_role("button", name=es("Submit the review")))
