@@ -424,3 +424,20 @@ def test_the_calendar_refuses_invalid_items_zones_and_naive_clocks():
         mission_calendar(
             "M", "Australia/Perth", [item()], prodid=PRODID, now=NOW.replace(tzinfo=None)
         )
+
+
+@pytest.mark.parametrize("zone", ["America/Santiago", "Australia/Sydney"])
+def test_the_vtimezone_alone_gives_the_right_offsets_in_both_seasons(zone):
+    """Some calendar apps read the VTIMEZONE rules rather than the TZID name: rebuild the zone
+    from the file only (no lookup by name) and read each event's local time with it."""
+    agenda = [
+        item(f"{zone}-{month}", zone=zone, start=datetime(2026, month, 14, 9)) for month in (1, 7)
+    ]
+    calendar = parse(mission_calendar("M", zone, agenda, prodid=PRODID, now=NOW))
+    (vtimezone,) = calendar.walk("VTIMEZONE")
+    from_file = vtimezone.to_tz(lookup_tzid=False)
+    for source in agenda:
+        wall_clock = in_zone(source.starts_at, zone).replace(tzinfo=None)
+        read_back = wall_clock.replace(tzinfo=from_file)
+        assert read_back.utcoffset() == in_zone(source.starts_at, zone).utcoffset()
+        assert read_back.astimezone(UTC) == source.starts_at.astimezone(UTC)
