@@ -6,6 +6,7 @@ subset of the applications (small instances, so the brute force is the definitio
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import random
 from datetime import UTC, datetime, timedelta
@@ -499,14 +500,17 @@ def q(score: Decimal) -> Decimal:
 
 def granted(a: Application, rules: Rules) -> int:
     limit = rules.max_delegates_per_organization
-    return a.delegates if limit is None else min(a.delegates, limit)
+    return a.delegates if limit is None or a.fixed else min(a.delegates, limit)
 
 
-def feasible(subset, rules) -> bool:
+def feasible(subset, rules, confirmed=()) -> bool:
+    """Within the capacities (raised to what the confirmed delegations already take), one
+    place per organization."""
     organizations = [a.organization_id for a in subset]
     return (
-        len(subset) <= rules.capacity_organizations
-        and sum(granted(a, rules) for a in subset) <= rules.capacity_delegates
+        len(subset) <= max(rules.capacity_organizations, len(confirmed))
+        and sum(granted(a, rules) for a in subset)
+        <= max(rules.capacity_delegates, sum(granted(a, rules) for a in confirmed))
         and len(set(organizations)) == len(organizations)
     )
 
@@ -520,18 +524,19 @@ def brute_force(applications, rules):
     """The definition: fewest missing places, then best score, then the subset containing the
     best-ranked applications (compared in rank order)."""
     ranked = sorted(
-        (a for a in applications if a.eligible and not a.withdrawn),
+        (a for a in applications if (a.eligible or a.fixed) and not a.withdrawn),
         key=lambda a: (-q(a.score), a.submitted_at, a.id),
     )
+    confirmed = [a for a in ranked if a.fixed]
     best = None
     for mask in itertools.product((1, 0), repeat=len(ranked)):
         subset = [a for a, bit in zip(ranked, mask, strict=True) if bit]
-        if not feasible(subset, rules):
+        if not set(confirmed) <= set(subset) or not feasible(subset, rules, confirmed):
             continue
         key = (-shortfall(subset, rules), sum(q(a.score) for a in subset), mask)
         if best is None or key > best[0]:
             best = (key, subset)
-    assert best is not None  # the empty selection is always feasible
+    assert best is not None  # the confirmed ones alone are always feasible
     return ranked, best[1]
 
 
@@ -581,6 +586,36 @@ def test_random_instances_match_brute_force(instance):
             assert quota.reason is Code.CONFLICTING_QUOTAS
     # Input order does not matter.
     assert select(list(reversed(applications)), rules).selected_ids == selection.selected_ids
+
+
+@settings(
+    max_examples=100, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(instances(), instances(), st.randoms(use_true_random=False))
+def test_random_reruns_keep_the_confirmed_and_match_brute_force(instance, other, rnd):
+    """Select, confirm some, then re-run under other rules (capacities and quotas changed)."""
+    applications, rules = instance
+    _, new_rules = other
+    first = select(applications, rules)
+    confirmed = [i for i in first.selected_ids if rnd.random() < 0.5]
+    selection = rerun(applications, new_rules, confirmed=confirmed)
+    fixed = [dataclasses.replace(a, fixed=a.id in confirmed) for a in applications]
+    ranked, best = brute_force(fixed, new_rules)
+
+    assert set(confirmed) <= set(selection.selected_ids)
+    assert selection.selected_ids == tuple(a.id for a in best)
+    assert selection.waitlist_ids == tuple(a.id for a in ranked if a not in best)
+    by_id = {a.id: a for a in fixed}
+    kept = [by_id[i] for i in confirmed]
+    notices = {n.code for n in selection.notices}
+    assert (Code.CONFIRMED_OVER_ORGANIZATIONS in notices) == (
+        len(kept) > new_rules.capacity_organizations
+    )
+    assert (Code.CONFIRMED_OVER_DELEGATES in notices) == (
+        sum(a.delegates for a in kept) > new_rules.capacity_delegates
+    )
+    if len(kept) <= new_rules.capacity_organizations:
+        assert selection.organizations <= new_rules.capacity_organizations
 
 
 @settings(
