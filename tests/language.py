@@ -12,12 +12,15 @@ from html.parser import HTMLParser
 #: Informal (tú) forms that must never appear in the portal's Spanish: pronouns, and the verbs a
 #: page or an email uses to ask something of its reader. The portal speaks "usted" ("ingrese",
 #: "puede", "guárdelos"). Verbs whose tú imperative is also the usted indicative ("utiliza",
-#: "selecciona") only count after "por favor" or at the start of a sentence.
+#: "selecciona") only count after "por favor" or at the start of a sentence. "Visita" is also
+#: a noun ("Visita a empresa", an agenda item's kind): only "visita nuestra página" and the
+#: like count.
 TU_FORMS = re.compile(
     r"\b(?:tu|tus|te|ti|contigo|vete|ve a|haz|haz clic|puedes|tienes|quieres|debes|necesitas|"
     r"estás|eres|has \w+(?:ado|ido)|ingresa|introduce|escribe|confirma|restablece|elige|"
     r"ignora|recibes|"
-    r"olvidaste|solicitaste|hiciste|recuerdas|accede|visita|usaste|"
+    r"olvidaste|solicitaste|hiciste|recuerdas|accede|usaste|"
+    r"visita (?:nuestr\w*|la página|el sitio)|"
     r"ves|decides|inicies|confía|confíes|deseas|estés|tengas|puedas|hayas|"
     r"inténtalo|introdúcelo|ingrésalo|guárdalos|envíame|regístrate|regítrate|descarga los|"
     r"ten paciencia|entre (?:el|un|su) código|comprueba tu)\b"
