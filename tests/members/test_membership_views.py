@@ -13,6 +13,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from members.decorators import member_required
 from members.models import JoinRequest, MembershipApplication, Organization, OrganizationMember
@@ -473,6 +474,7 @@ def call(user) -> HttpResponse:
     return members_only(request)
 
 
+@translation.override("en")  # the reason is read in English
 def test_member_required_closes_for_suspended_organizations(staff_user) -> None:
     assert call(None).status_code == 302
     assert call(None)["Location"] == "/accounts/login/?next=/calls/members-only/"

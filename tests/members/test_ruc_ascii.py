@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from members.models import JoinRequest, MembershipApplication, Organization, OrganizationMember
 from members.selectors.membership import organizations_joinable, organizations_joinable_search
@@ -113,6 +114,7 @@ def test_application_form_refuses_with_a_message(
 
 
 @payloads
+@translation.override("en")  # the message is read in English
 def test_service_refuses_and_changes_nothing(registered: Organization, payload: str) -> None:
     actor = UserFactory()
     before = counts()

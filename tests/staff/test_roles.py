@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from cluster_portal.core import roles
 from cluster_portal.staff import services
@@ -85,6 +86,7 @@ def test_roles_count_only_for_active_staff() -> None:
     assert not can_decide_membership(AnonymousUser())
 
 
+@translation.override("en")  # the reason is read in English
 def test_refusal_says_why() -> None:
     verdict = can_decide_membership(staff_user())
     assert not verdict
