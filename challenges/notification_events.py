@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from notifications.events import CALLS, PROPOSALS, Event, register_event
+from notifications.events import CALLS, PROJECTS, PROPOSALS, Event, register_event
 
 # --- Calls (challenges.services.calls) ------------------------------------------------------------
 CALL_OPENED_MATCH = register_event(
@@ -304,7 +304,7 @@ ASSIGNMENT_CONFLICT_DECLARED = register_event(
 IMPACT_CLAIMED = register_event(
     Event(
         code="challenges.impact_claimed",
-        category=PROPOSALS.code,  # moves to notifications.events.PROJECTS
+        category=PROJECTS.code,
         title=_("{project_code}: impact to confirm: {kind}"),
         body=_(
             "The supplier of the project “{project_title}” ({project_code}) records: {kind}, "
@@ -316,7 +316,7 @@ IMPACT_CLAIMED = register_event(
 IMPACT_CONFIRMED = register_event(
     Event(
         code="challenges.impact_confirmed",
-        category=PROPOSALS.code,  # moves to notifications.events.PROJECTS
+        category=PROJECTS.code,
         title=_("{project_code}: the sponsor confirmed {kind}"),
         body=_(
             "The sponsor confirmed the entry {kind}, {value} ({occurred_on}) of the project "
@@ -328,7 +328,7 @@ IMPACT_CONFIRMED = register_event(
 IMPACT_TO_VERIFY = register_event(
     Event(
         code="challenges.impact_to_verify",
-        category=PROPOSALS.code,  # moves to notifications.events.PROJECTS
+        category=PROJECTS.code,
         title=_("{project_code}: impact confirmed, to verify: {kind}"),
         body=_(
             "The sponsor of the project “{project_title}” confirmed: {kind}, {value}, on "
@@ -340,7 +340,7 @@ IMPACT_TO_VERIFY = register_event(
 IMPACT_REJECTED = register_event(
     Event(
         code="challenges.impact_rejected",
-        category=PROPOSALS.code,  # moves to notifications.events.PROJECTS
+        category=PROJECTS.code,
         title=_("{project_code}: impact entry not accepted: {kind}"),
         body=_(
             "The entry {kind}, {value} ({occurred_on}) of the project “{project_title}” was "
@@ -351,7 +351,7 @@ IMPACT_REJECTED = register_event(
 IMPACT_VERIFIED = register_event(
     Event(
         code="challenges.impact_verified",
-        category=PROPOSALS.code,  # moves to notifications.events.PROJECTS
+        category=PROJECTS.code,
         title=_("{project_code}: impact verified: {kind}"),
         body=_(
             "The secretariat verified the entry {kind}, {value} ({occurred_on}) of the project "

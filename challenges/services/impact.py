@@ -269,7 +269,8 @@ def _context(entry: ImpactEntry, **extra: str) -> dict[str, str]:
     return {
         "project_code": entry.project.code,
         "project_title": entry.project.title,
-        "kind": str(entry.get_kind_display()),
+        # Lazy: written in each recipient's language (notifications render under it).
+        "kind": ImpactEntry.Kind(entry.kind).label,
         "value": value,
         "occurred_on": entry.occurred_on.strftime("%d/%m/%Y"),
         **extra,

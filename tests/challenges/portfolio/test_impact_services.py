@@ -297,7 +297,9 @@ def test_claim_confirm_verify(world: ImpactWorld) -> None:
     notice = Notification.objects.filter(event="challenges.impact_verified").first()
     assert notice is not None
     assert world.project.code in notice.title
-    assert notice.context["value"] == format_money(Money(Decimal("120000.00"), "USD"))
+    # (the kind is written in each reader's language, so the text is stored as sent: the
+    # value is read from what the person sees)
+    assert format_money(Money(Decimal("120000.00"), "USD")) in notice.body
 
 
 @pytest.mark.parametrize(
@@ -531,3 +533,30 @@ def test_a_correction_may_change_the_kind(world: ImpactWorld) -> None:
     with pytest.raises(ValidationError) as error:
         impact_update(actor=world.lead_person, entry=correction, data={"kind": "jobs"})
     assert "count" in error.value.message_dict
+
+
+def test_emails_name_the_kind_in_each_recipients_language_under_projects(
+    world: ImpactWorld,
+) -> None:
+    """A Spanish-speaking supplier claims; an English-speaking sponsor reads the kind in English,
+    and the email belongs to the "Projects and impact" preferences, not to proposals'."""
+    from notifications.models import OutboxEmail
+
+    world.sponsor_person.language = "en"
+    world.sponsor_person.save(update_fields=["language"])
+    world.lead_person.language = "es"
+    world.lead_person.save(update_fields=["language"])
+    with translation.override("es"):
+        entry = impact_claim(actor=world.lead_person, project=world.project, data=contract())
+    to_sponsor = OutboxEmail.objects.get(
+        event="challenges.impact_claimed", to_email=world.sponsor_person.email
+    )
+    assert to_sponsor.category == "projects"
+    assert "Purchase order or contract signed" in to_sponsor.subject
+    assert "Orden de compra o contrato" not in to_sponsor.subject
+    with translation.override("en"):
+        impact_confirm(actor=world.sponsor_person, entry=entry)
+    to_lead = OutboxEmail.objects.filter(
+        event="challenges.impact_confirmed", to_email=world.lead_person.email
+    ).get()
+    assert "Orden de compra o contrato firmado" in to_lead.body_text
