@@ -306,6 +306,13 @@ def _showcase_present(ctx: BenchContext) -> Iterable[Any]:
     return showcase_cards(with_card_data(presentation_projects(include_private=False))[:MAX_SLIDES])
 
 
+def _our_projects(ctx: BenchContext) -> Iterable[Any]:
+    from challenges.selectors.portfolio import project_list_of_member
+    from challenges.views.portfolio import PAGE_SIZE
+
+    return project_list_of_member(user=ctx.user)[:PAGE_SIZE]
+
+
 def _staff_portfolio(ctx: BenchContext) -> Iterable[Any]:
     from challenges.selectors.portfolio import project_staff_list
     from challenges.views.staff.portfolio import PAGE_SIZE
@@ -395,6 +402,7 @@ PAGES: list[BenchPage] = [
     BenchPage("api: projects", "/api/v1/projects/?page_size=50", SIGNED_IN, _api_projects),
     # The portfolio manager's list (a page of projects with progress and risk from SQL, and the
     # totals of verified impact over the whole portfolio) and the verification queue.
+    BenchPage("challenges: our projects", "/challenges/projects/", (MEMBER,), _our_projects),
     BenchPage("staff: portfolio", "/staff/challenges/portfolio/", (STAFF,), _staff_portfolio),
     BenchPage(
         "staff: impact verification",
