@@ -264,7 +264,7 @@ def _value(entry: ImpactEntry) -> str:
     return format_money(entry.amount) if entry.amount is not None else str(entry.count)
 
 
-def _context(entry: ImpactEntry, **extra: str) -> dict[str, str]:
+def _context(entry: ImpactEntry, **extra: str) -> dict[str, Any]:
     value = _value(entry)
     return {
         "project_code": entry.project.code,
