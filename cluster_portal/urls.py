@@ -26,6 +26,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("members/", include("members.urls")),
     path("challenges/", include("challenges.urls")),
+    path("missions/", include("missions.urls")),
     path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("staff/", staff_views.staff_home, name="staff_home"),
@@ -33,6 +34,7 @@ urlpatterns = [
     path("staff/audit/", include("cluster_portal.audit.urls")),
     path("staff/members/", include("members.urls.staff")),
     path("staff/challenges/", include("challenges.urls.staff")),
+    path("staff/missions/", include("missions.urls.staff")),
     # Private files leave only through this permission-checked view; no URL serves
     # MEDIA_ROOT or the private storage directly.
     path("files/", include("cluster_portal.files.urls")),

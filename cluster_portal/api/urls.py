@@ -19,6 +19,7 @@ v1_urlpatterns: list[URLPattern | URLResolver] = [
     # Feature apps, one line each, e.g.:
     path("", include("challenges.api.urls")),
     path("", include("members.api.urls")),
+    path("", include("missions.api.urls")),
 ]
 
 urlpatterns = [

@@ -208,6 +208,19 @@ PORTFOLIO_MODELS = (
     "challenges.progressupdate",
     "challenges.impactentry",
 )
+#: Missions, read-only in the admin (changes go through the coordinators' pages' services):
+#: administrators, mission coordinators and auditors view them.
+MISSIONS_MODELS = (
+    "missions.mission",
+    "missions.selectioncriterion",
+    "missions.missionquota",
+    "missions.agendaitem",
+    "missions.application",
+    "missions.delegate",
+    "missions.readinessitem",
+    "missions.outcome",
+    "missions.agreement",
+)
 
 
 def _model_permissions(actions: tuple[str, ...], models: tuple[str, ...]) -> frozenset[str]:
@@ -221,9 +234,12 @@ def _model_permissions(actions: tuple[str, ...], models: tuple[str, ...]) -> fro
 #: Role code → ``"app_label.codename"`` model permissions for the Django admin pages.
 ADMIN_MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
     ADMINISTRATOR: _model_permissions(_MANAGE, TAXONOMY_AND_GOVERNANCE_MODELS + API_CLIENT_MODELS)
-    | _model_permissions(_VIEW, LOOKUP_MODELS + CHALLENGES_MODELS + PORTFOLIO_MODELS),
+    | _model_permissions(
+        _VIEW, LOOKUP_MODELS + CHALLENGES_MODELS + PORTFOLIO_MODELS + MISSIONS_MODELS
+    ),
     CALL_MANAGER: _model_permissions(_VIEW, CHALLENGES_MODELS),
     PORTFOLIO_MANAGER: _model_permissions(_VIEW, PORTFOLIO_MODELS),
+    MISSION_COORDINATOR: _model_permissions(_VIEW, MISSIONS_MODELS),
     MEMBERSHIP_OFFICER: _model_permissions(_MANAGE, TAXONOMY_AND_GOVERNANCE_MODELS)
     | _model_permissions(_VIEW, LOOKUP_MODELS),
     AUDITOR: _model_permissions(
@@ -232,7 +248,8 @@ ADMIN_MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
         + API_CLIENT_MODELS
         + LOOKUP_MODELS
         + CHALLENGES_MODELS
-        + PORTFOLIO_MODELS,
+        + PORTFOLIO_MODELS
+        + MISSIONS_MODELS,
     ),
 }
 

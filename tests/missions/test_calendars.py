@@ -1,4 +1,4 @@
-"""The agenda's time zones and calendar files (missions/agenda.py), with the real tzdata zones."""
+"""The agenda's time zones and calendar files (missions/calendars.py), with the real tzdata zones."""
 
 # Naive datetimes here are wall-clock times typed in the destination: what localize() takes.
 # ruff: noqa: DTZ001
@@ -12,7 +12,7 @@ import pytest
 from django.utils import translation
 from icalendar import Calendar
 
-from missions.agenda import (
+from missions.calendars import (
     LIMA_ZONE,
     AgendaItem,
     AgendaItemKind,

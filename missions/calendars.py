@@ -1,4 +1,5 @@
-"""A mission's agenda in the destination's time and in Lima's, and its calendar files.
+"""Time zones of a mission's agenda and its calendar files (pure: the agenda's rows live in
+``missions.models.agenda``): the destination's time and Lima's, and ICS files.
 
 Pure functions over plain dataclasses, no database: the caller turns its rows into
 :class:`AgendaItem` values, so pages, the API, tasks and tests share one implementation.
