@@ -1,4 +1,4 @@
-"""The agenda's time zones and calendar files (missions/calendars.py), with the real tzdata zones."""
+"""The agenda's time zones and calendar files (missions/calendars.py), with real tzdata."""
 
 # Naive datetimes here are wall-clock times typed in the destination: what localize() takes.
 # ruff: noqa: DTZ001
