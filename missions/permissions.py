@@ -205,3 +205,30 @@ def can_record_outcome(user: AnyUser, delegate: Delegate) -> Verdict:
     if not is_travelling_delegate(delegate):
         return Verdict.no(_("Only delegates of the delegation record outcomes."))
     return Verdict.yes()
+
+
+# --- Agenda (added by the agenda part, H2) --------------------------------------------------
+
+
+def can_see_agenda_addresses(user: AnyUser, mission: Mission) -> bool:
+    """See the addresses of the agenda's items (company premises) and who attends each one:
+    staff readers of missions, and people of an organization whose application to ``mission``
+    holds a place (``HOLDS_PLACE_TAG``). The public sees title, kind, host, city and times.
+    One query for people in organizations, none for visitors and staff."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if can_read_missions_staff(user):
+        return True
+    from members.viewer import viewer_for
+
+    from .models import Application
+    from .workflows import APPLICATION
+
+    organization_ids = viewer_for(user).organization_ids
+    if not organization_ids:
+        return False
+    return Application.objects.filter(
+        mission_id=mission.pk,
+        organization_id__in=organization_ids,
+        status__in=APPLICATION.values_tagged(HOLDS_PLACE_TAG),
+    ).exists()
