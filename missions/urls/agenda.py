@@ -1,5 +1,14 @@
-"""Routes of missions' agenda pages."""
+"""Routes of missions' agenda pages: the calendar files (``views.agenda``)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from ..views import agenda
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("<slug:slug>/calendar.ics", agenda.mission_calendar, name="mission_calendar"),
+    path(
+        "delegates/<int:delegate_id>/calendar.ics",
+        agenda.delegate_calendar,
+        name="delegate_calendar",
+    ),
+]
