@@ -2,4 +2,6 @@
 
 from django.urls import URLPattern, URLResolver
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from .views import missions as missions_views
+
+urlpatterns: list[URLPattern | URLResolver] = [*missions_views.urlpatterns]
