@@ -1,5 +1,17 @@
-"""Routes of missions' staff applications pages."""
+"""The coordinators' application and selection pages (included by missions.urls.staff)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from ..views.staff import applications as views
+
+M = "<int:mission_id>/"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path(f"{M}applications/", views.application_list, name="applications"),
+    path(
+        f"{M}applications/<int:application_id>/",
+        views.application_score,
+        name="application_score",
+    ),
+    path(f"{M}selection/", views.selection, name="selection"),
+]
