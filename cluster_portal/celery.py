@@ -54,6 +54,18 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=6, minute=40),
         "options": {"expires": 6 * 3600},
     },
+    # Missions: checklist reminders to delegates (7 days before, then overdue) and outcome
+    # reminders after return (the day after, then 14 days after), before the digest.
+    "missions-readiness-reminders": {
+        "task": "missions.tasks.send_readiness_reminders",
+        "schedule": crontab(hour=6, minute=45),
+        "options": {"expires": 6 * 3600},
+    },
+    "missions-outcome-reminders": {
+        "task": "missions.tasks.send_outcome_reminders",
+        "schedule": crontab(hour=6, minute=50),
+        "options": {"expires": 6 * 3600},
+    },
     "notifications-daily-digest": {
         "task": "notifications.tasks.send_digests",
         "schedule": crontab(hour=7, minute=0),
