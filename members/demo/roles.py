@@ -36,6 +36,8 @@ DEMO_STAFF = [
     ("evaluacion@cmsp.pe", "Jimena Huarachi Velarde", "es", [roles.EVALUATION_COORDINATOR]),
     # Follows the projects and verifies impact (challenges.demo.portfolio acts as her).
     ("portafolio@cmsp.pe", "Gloria Cutipa Llanos", "es", [roles.PORTFOLIO_MANAGER]),
+    # Runs the international missions and their selection (missions.demo acts as him).
+    ("misiones@cmsp.pe", "Renato Paredes Chávez", "es", [roles.MISSION_COORDINATOR]),
 ]
 
 
