@@ -67,6 +67,7 @@ class AgendaWorld:
         return [self.ana, self.beto, self.carla]
 
     def item(self, **kwargs: Any) -> AgendaItem:
+        kwargs.setdefault("title_en", "")
         kwargs.setdefault("starts_at", local(self.mission, 1, 9))
         kwargs.setdefault("ends_at", kwargs["starts_at"] + datetime.timedelta(hours=2))
         attendees = kwargs.pop("attendees", None)
