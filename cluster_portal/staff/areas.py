@@ -84,6 +84,16 @@ STAFF_AREAS: tuple[StaffArea, ...] = (
         ),
     ),
     StaffArea(
+        "missions_staff:mission_list",
+        _("Missions"),
+        "airplane",
+        frozenset({roles.COORDINATE_MISSIONS, roles.VIEW_STAFF_AREA}),
+        _(
+            "International missions: destination, dates, places, criteria and quotas; "
+            "applications, selection, agenda, readiness and outcomes."
+        ),
+    ),
+    StaffArea(
         "audit:logentry_list",
         _("Audit log"),
         "journal-check",
