@@ -65,7 +65,6 @@ def _page(
         "missions/staff/agenda.html",
         {
             "mission": mission,
-            "tab": "agenda",
             "days": agenda_days(rows),
             "item_count": len(rows),
             "can_edit": can_edit,
@@ -128,7 +127,7 @@ def item_edit(request: AuthenticatedRequest, mission_id: int, item_id: int) -> H
         return render(
             request,
             "missions/staff/agenda_item_form.html",
-            {"mission": mission, "item": item, "form": f, "tab": "agenda"},
+            {"mission": mission, "item": item, "form": f},
             status=status,
         )
 
