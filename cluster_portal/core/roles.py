@@ -216,9 +216,12 @@ MISSIONS_MODELS = (
     "missions.missionquota",
     "missions.agendaitem",
     "missions.application",
+    "missions.applicationscore",
     "missions.delegate",
     "missions.readinessitem",
+    "missions.readinessreminder",
     "missions.outcome",
+    "missions.outcomereminder",
     "missions.agreement",
 )
 

@@ -4,6 +4,8 @@ project (``challenges.ImpactEntry``)."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +26,9 @@ class Outcome(models.Model):
     business_generated = money_field(_("business generated"), null=True)
     notes = models.TextField(_("notes"), max_length=3000, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    # Declared: django-money swaps the manager class at run time, which mypy cannot follow.
+    objects: ClassVar[models.Manager[Outcome]] = models.Manager()
 
     class Meta:
         verbose_name = _("outcome")
@@ -89,6 +94,8 @@ class Agreement(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    objects: ClassVar[models.Manager[Agreement]] = models.Manager()
 
     class Meta:
         verbose_name = _("agreement")
