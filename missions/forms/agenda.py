@@ -218,11 +218,6 @@ class AgendaItemForm(forms.Form):
             ends_at = self._localize(end_date, end_time, "end_fold", "end_time")
             if ends_at is not None:
                 data["ends_at"] = ends_at
-        if not data.get("for_everyone") and not data.get("attendees"):
-            self.add_error(
-                "attendees",
-                _("Choose the delegates who attend, or mark the item for the whole delegation."),
-            )
         return data
 
     @staticmethod

@@ -303,3 +303,16 @@ def test_page_queries_do_not_grow_with_the_agenda() -> None:
     _, many = run_counted(few, client.get, page_url(world.mission), expect=["More 6-14"])
     assert many == few
     print(f"staff agenda page: {few} queries")
+
+
+def test_no_attendees_and_not_for_everyone_is_shown_on_the_field(world: AgendaWorld) -> None:
+    data = form_data(start_date=day(world.mission))
+    del data["for_everyone"]
+    response = login(world.coordinator).post(
+        reverse("missions_staff:agenda_item_add", args=[world.mission.pk]), data
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'id="id_attendees_error"' in body
+    assert "Choose the delegates who attend" in body
+    assert not AgendaItem.objects.exists()
