@@ -77,8 +77,8 @@ class DelegateRow:
     delegate: Delegate
     items: list[ItemRow]
     state: State
-    #: On the board: one cell per column kind (None where the delegate has no such item).
-    cells: list[ItemRow | None] = field(default_factory=list)
+    #: On the board: one cell per column kind, ``(column label, item row or None)``.
+    cells: list[tuple[Any, ItemRow | None]] = field(default_factory=list)
 
     @property
     def state_label(self) -> Any:
@@ -148,7 +148,7 @@ def readiness_board(
     present = {row.item.kind for r in rows for row in r.items}
     kinds = [(k.value, k.label) for k in ReadinessItem.Kind if k.value in present]
     for row in rows:
-        row.cells = [row.item_of(kind) for kind, _label in kinds]
+        row.cells = [(label, row.item_of(kind)) for kind, label in kinds]
     tally = Counter(r.state for r in rows)
     counts = [(s.value, STATE_LABELS[s], STATE_BADGES[s], tally.get(s, 0)) for s in BOARD_STATES]
     wanted = state if state in {s.value for s in BOARD_STATES} else ""

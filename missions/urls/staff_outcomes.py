@@ -1,5 +1,9 @@
-"""Routes of missions' staff outcomes pages."""
+"""Routes of the coordinators' outcome page (``views.staff.outcomes``)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from ..views.staff import outcomes as views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("<int:mission_id>/outcomes/", views.outcomes, name="outcomes"),
+]
