@@ -71,6 +71,7 @@ def groups_label(groups: Any) -> str:
 
 def quota_line(quota: Any) -> str:
     """ "Small companies: 3 of at least 4 (1 missing)" from a ``QuotaOutcome`` or its JSON."""
+
     def get(key: str) -> Any:
         return quota.get(key) if isinstance(quota, dict) else getattr(quota, key)
 

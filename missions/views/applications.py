@@ -155,6 +155,11 @@ def _panels(request: AuthenticatedRequest, application: Application) -> list[Pan
     ]
 
 
+def _answerable(application: Application) -> bool:
+    """An offer waiting for the organization's answer (accept or decline)."""
+    return APPLICATION.state_allows(application, "accept")
+
+
 def _remaining(until: Any) -> dict[str, int] | None:
     if until is None:
         return None
@@ -179,9 +184,8 @@ def application_detail(request: AuthenticatedRequest, application_id: int) -> Ht
             "mission": application.mission,
             "state": state,
             "panels": _panels(request, application),
-            "remaining": _remaining(application.hold_until)
-            if application.status == Application.Status.OFFERED
-            else None,
+            "answerable": _answerable(application),
+            "remaining": _remaining(application.hold_until) if _answerable(application) else None,
             "delegates": list(application.delegates.all()),
             "may_edit": bool(permissions.can_edit_application(request.user, application)),
         },
@@ -290,7 +294,9 @@ def our_missions(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "missions/applications/our_missions.html",
         {
-            "applications": list(selectors.our_applications(user=request.user)),
+            "applications": [
+                (a, _answerable(a)) for a in selectors.our_applications(user=request.user)
+            ],
             "delegations": list(selectors.our_delegations(user=request.user)),
         },
     )

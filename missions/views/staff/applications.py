@@ -252,11 +252,15 @@ def selection(request: AuthenticatedRequest, mission_id: int) -> HttpResponse:
         applications = list(selectors.application_staff_list(mission=mission))
         names = {a.pk: a.organization.display_name for a in applications}
         context.update(
-            holders=[a for a in applications if APPLICATION.has_tag(a, HOLDS_PLACE_TAG)],
+            holders=[
+                (a, APPLICATION.state_allows(a, "accept"))
+                for a in applications
+                if APPLICATION.has_tag(a, HOLDS_PLACE_TAG)
+            ],
             waitlist=[
                 (a, selection_text.groups_label(a.buckets))
                 for a in sorted(
-                    (a for a in applications if a.status == Application.Status.WAITLISTED),
+                    (a for a in applications if a.waitlist_position is not None),
                     key=lambda a: (a.waitlist_position or 0, a.pk),
                 )
             ],
