@@ -162,8 +162,14 @@ def _assign(mission: Mission, data: Mapping[str, Any], fields: Iterable[str]) ->
     return changed
 
 
+#: First path segments of other pages under ``/missions/`` (``missions.urls``): never a slug.
+RESERVED_SLUGS = frozenset({"ours", "delegates", "applications"})
+
+
 def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(title)[: SLUG_MAX_LENGTH - 6].strip("-") or "mision"
+    if base in RESERVED_SLUGS:
+        base = f"mision-{base}"
     others = Mission.objects.filter(slug__startswith=base)
     if exclude_pk is not None:
         others = others.exclude(pk=exclude_pk)

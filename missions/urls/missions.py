@@ -1,14 +1,15 @@
-"""The public mission pages (included first by ``missions.urls``): the list and a mission's page.
+"""The public mission pages: the list and a mission's page.
 
-The page's pattern leaves ``ours/`` to the members' list of their organizations' missions
-(``missions:our_missions``, included after this module), so no mission may be called "ours".
+``missions.urls`` includes this module last, so the fixed first segments of the other pages
+(``ours/``, ``delegates/``, ``applications/``) win over a slug; the service never gives a
+mission one of those slugs (``services.missions.RESERVED_SLUGS``).
 """
 
-from django.urls import URLPattern, URLResolver, path, re_path
+from django.urls import URLPattern, URLResolver, path
 
 from ..views import missions as views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.mission_list, name="mission_list"),
-    re_path(r"^(?!ours/)(?P<slug>[-a-zA-Z0-9_]+)/$", views.mission_detail, name="mission_detail"),
+    path("<slug:slug>/", views.mission_detail, name="mission_detail"),
 ]

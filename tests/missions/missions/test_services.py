@@ -623,3 +623,15 @@ def test_cancel_without_applicants_broadcasts_nothing(actor):
     mission = draft()
     services.mission_cancel(actor=actor, mission=mission, reason="Sin presupuesto.")
     assert not NotificationBroadcast.objects.exists()
+
+
+def test_a_title_that_names_another_page_gets_another_slug() -> None:
+    from django.urls import resolve
+
+    from missions.services.missions import RESERVED_SLUGS, _unique_slug
+
+    for reserved in sorted(RESERVED_SLUGS):
+        slug = _unique_slug(reserved.title())
+        assert slug not in RESERVED_SLUGS
+        assert resolve(f"/missions/{slug}/").url_name == "mission_detail"
+    assert resolve("/missions/ours/").url_name == "our_missions"
