@@ -27,6 +27,8 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("challenges/", include("challenges.urls")),
     path("missions/", include("missions.urls")),
+    path("knowledge/", include("knowledge.urls")),
+    path("search/", include("knowledge.urls.search")),
     path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("staff/", staff_views.staff_home, name="staff_home"),
@@ -35,6 +37,7 @@ urlpatterns = [
     path("staff/members/", include("members.urls.staff")),
     path("staff/challenges/", include("challenges.urls.staff")),
     path("staff/missions/", include("missions.urls.staff")),
+    path("staff/knowledge/", include("knowledge.urls.staff")),
     # Private files leave only through this permission-checked view; no URL serves
     # MEDIA_ROOT or the private storage directly.
     path("files/", include("cluster_portal.files.urls")),

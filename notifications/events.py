@@ -240,6 +240,16 @@ MISSIONS = register_category(
         _("Mission decisions, waitlist promotions and delegation news."),
     )
 )
+KNOWLEDGE = register_category(
+    Category(
+        "knowledge",
+        _("Knowledge base"),
+        _(
+            "Your articles' review and publication, and news of the regulatory barriers your "
+            "organization endorses."
+        ),
+    )
+)
 REPORTS = register_category(
     Category(
         "reports",

@@ -20,6 +20,7 @@ v1_urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("challenges.api.urls")),
     path("", include("members.api.urls")),
     path("", include("missions.api.urls")),
+    path("", include("knowledge.api.urls")),
 ]
 
 urlpatterns = [

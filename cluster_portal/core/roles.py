@@ -225,6 +225,20 @@ MISSIONS_MODELS = (
     "missions.agreement",
 )
 
+#: The knowledge base: editors keep its topics in the admin; its records change through the
+#: editors' pages' services (revisions, history), read-only in the admin.
+KNOWLEDGE_TAXONOMY_MODELS = ("knowledge.topic",)
+KNOWLEDGE_MODELS = (
+    "knowledge.article",
+    "knowledge.articlerevision",
+    "knowledge.knowledgeauthor",
+    "knowledge.regulatorybarrier",
+    "knowledge.barrierstatuschange",
+    "knowledge.barrierendorsement",
+    "knowledge.valueopportunity",
+    "knowledge.opportunityinterest",
+)
+
 
 def _model_permissions(actions: tuple[str, ...], models: tuple[str, ...]) -> frozenset[str]:
     return frozenset(
@@ -238,11 +252,19 @@ def _model_permissions(actions: tuple[str, ...], models: tuple[str, ...]) -> fro
 ADMIN_MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
     ADMINISTRATOR: _model_permissions(_MANAGE, TAXONOMY_AND_GOVERNANCE_MODELS + API_CLIENT_MODELS)
     | _model_permissions(
-        _VIEW, LOOKUP_MODELS + CHALLENGES_MODELS + PORTFOLIO_MODELS + MISSIONS_MODELS
+        _VIEW,
+        LOOKUP_MODELS
+        + CHALLENGES_MODELS
+        + PORTFOLIO_MODELS
+        + MISSIONS_MODELS
+        + KNOWLEDGE_TAXONOMY_MODELS
+        + KNOWLEDGE_MODELS,
     ),
     CALL_MANAGER: _model_permissions(_VIEW, CHALLENGES_MODELS),
     PORTFOLIO_MANAGER: _model_permissions(_VIEW, PORTFOLIO_MODELS),
     MISSION_COORDINATOR: _model_permissions(_VIEW, MISSIONS_MODELS),
+    EDITOR: _model_permissions(_MANAGE, KNOWLEDGE_TAXONOMY_MODELS)
+    | _model_permissions(_VIEW, KNOWLEDGE_MODELS),
     MEMBERSHIP_OFFICER: _model_permissions(_MANAGE, TAXONOMY_AND_GOVERNANCE_MODELS)
     | _model_permissions(_VIEW, LOOKUP_MODELS),
     AUDITOR: _model_permissions(
@@ -252,7 +274,9 @@ ADMIN_MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
         + LOOKUP_MODELS
         + CHALLENGES_MODELS
         + PORTFOLIO_MODELS
-        + MISSIONS_MODELS,
+        + MISSIONS_MODELS
+        + KNOWLEDGE_TAXONOMY_MODELS
+        + KNOWLEDGE_MODELS,
     ),
 }
 

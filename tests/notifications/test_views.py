@@ -195,6 +195,7 @@ def test_preferences_form_saves(client_en, member) -> None:
         "evaluation": "off",
         "projects": "immediate",
         "missions": "immediate",
+        "knowledge": "weekly",
         "reports": "immediate",
     }
     response = client_en.post(PREFERENCES, data)
@@ -204,6 +205,7 @@ def test_preferences_form_saves(client_en, member) -> None:
     )
     assert stored["calls"] == "weekly"
     assert stored["evaluation"] == "off"
+    assert stored["knowledge"] == "weekly"
 
 
 def test_preferences_reject_bad_input_and_change_nothing(client_en, member) -> None:
