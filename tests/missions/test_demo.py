@@ -12,8 +12,11 @@ from typing import Any
 
 import pytest
 import time_machine
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.apps import apps
 from django.db import transaction
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from djmoney.money import Money
 
@@ -333,6 +336,51 @@ def test_the_contract_is_in_the_supplier_leads_impact_ledger(seeded: None) -> No
     lead = entry.project.participants.get(role=ProjectOrganization.Role.LEAD)
     assert lead.organization_id == contract.delegate.application.organization_id
     assert mission.code in entry.description
+
+
+# --- The pages show the demo ------------------------------------------------------------------
+
+
+def test_the_coordinators_pages_show_the_demo(seeded: None) -> None:
+    renato = User.objects.get(email=COORDINATOR_EMAIL)
+    TOTP.activate(renato, generate_totp_secret())  # staff pages require two-factor auth
+    client = Client()
+    client.force_login(renato)
+    assert client.get(reverse("missions_staff:mission_list")).status_code == 200
+    for mission in Mission.objects.all():
+        for name in (
+            "mission_detail",
+            "agenda",
+            "applications",
+            "selection",
+            "readiness_board",
+            "outcomes",
+        ):
+            url = reverse(f"missions_staff:{name}", args=[mission.pk])
+            assert client.get(url).status_code == 200, url
+
+
+def test_a_visitor_sees_the_missions_and_jorge_his_delegations(seeded: None) -> None:
+    visitor = Client()
+    for mission in Mission.objects.all():
+        assert (
+            visitor.get(reverse("missions:mission_detail", args=[mission.slug])).status_code == 200
+        )
+        calendar = visitor.get(reverse("missions:mission_calendar", args=[mission.slug]))
+        assert calendar.status_code == 200
+    jorge = User.objects.get(email="jorge.huaman@andestech.pe")
+    client = Client()
+    client.force_login(jorge)
+    open_mission = _mission(australia.PLAN)
+    assert (
+        client.get(reverse("missions:application_create", args=[open_mission.slug])).status_code
+        == 200
+    )
+    assert client.get(reverse("missions:our_missions")).status_code == 200
+    for delegate in jorge.mission_delegations.all():
+        assert (
+            client.get(reverse("missions:delegate_detail", args=[delegate.pk])).status_code == 200
+        )
 
 
 # --- Seeded again on a later day ---------------------------------------------------------------
