@@ -149,3 +149,14 @@ def can_register_interest(
     ):
         return Verdict.no(_("This opportunity is not published."))
     return Verdict.yes()
+
+
+# --- Added by the opportunities pages (K3) ---------------------------------------------------
+
+
+def can_withdraw_interest(user: AnyUser, interest: Any) -> bool:
+    """An organization's registered interest (``OpportunityInterest``) is withdrawn by a person
+    of that organization, or by an editor (who keeps the list tidy)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return can_edit_content(user) or is_org_member(user, interest.organization)

@@ -5,3 +5,13 @@ and ``search/``. Each sub-domain adds its routes to its own list."""
 from django.urls import URLPattern, URLResolver
 
 urlpatterns: list[URLPattern | URLResolver] = []
+
+# Articles and documents (K1): knowledge/articles/.
+from .views import articles as _articles  # noqa: E402
+
+urlpatterns += _articles.urlpatterns
+
+# Value-added opportunities (K3): knowledge/value-opportunities/.
+from .views import opportunities as _opportunities  # noqa: E402
+
+urlpatterns += _opportunities.urlpatterns
