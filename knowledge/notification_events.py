@@ -11,6 +11,28 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.events import KNOWLEDGE, Event, register_event
 
+# --- Articles (knowledge.services.articles) ------------------------------------------------------
+ARTICLE_PUBLISHED = register_event(
+    Event(
+        code="knowledge.article_published",
+        category=KNOWLEDGE.code,
+        title=_("Your article was published: {article_title}"),
+        body=_("An editor published your article on {published_on}. Readers can find it now."),
+    )
+)
+ARTICLE_RETURNED = register_event(
+    Event(
+        code="knowledge.article_returned",
+        category=KNOWLEDGE.code,
+        title=_("Your article needs changes: {article_title}"),
+        body=_(
+            "An editor returned your article as a draft. Their note: {reason} Edit it and send "
+            "it for review again."
+        ),
+    )
+)
+# --- End of articles -----------------------------------------------------------------------------
+
 # --- Barriers (knowledge.services.barriers) ------------------------------------------------------
 BARRIER_STATUS = register_event(
     Event(
