@@ -195,9 +195,7 @@ def test_a_transition_the_state_does_not_allow_is_refused() -> None:
 def test_a_member_admin_cannot_move_a_barrier() -> None:
     barrier = BarrierFactory()
     with pytest.raises(PermissionDenied):
-        services.barrier_transition(
-            actor=admin_of().user, barrier=barrier, transition="document"
-        )
+        services.barrier_transition(actor=admin_of().user, barrier=barrier, transition="document")
     barrier.refresh_from_db()
     assert barrier.status == Status.IDENTIFIED
 

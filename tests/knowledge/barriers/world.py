@@ -66,9 +66,7 @@ def person(role: str) -> tuple[User | None, Organization | None]:
         m = admin_of()
         return m.user, m.organization
     if role == "applicant_admin":
-        m = admin_of(
-            OrganizationFactory(membership_status=Organization.MembershipStatus.APPLICANT)
-        )
+        m = admin_of(OrganizationFactory(membership_status=Organization.MembershipStatus.APPLICANT))
         return m.user, m.organization
     if role == "auditor":
         return staff_user(roles.AUDITOR), None
