@@ -11,9 +11,9 @@
 * :data:`SYNONYMS` and :func:`expand`: a small list of mining terms in Spanish and English,
   both directions ("relaves" finds "tailings" and the other way round).
 * :func:`highlight`: an HTML-escaped excerpt around the first match with ``<mark>`` tags (the
-  SQLite fallback's snippet), and :func:`mark_sentinels`: PostgreSQL's ``ts_headline`` output,
-  escaped, with the sentinels replaced by ``<mark>`` tags. Either way the record's own text is
-  escaped before any mark is added, so it can never inject HTML.
+  SQLite fallback's snippet), and :func:`mark_sentinels`: PostgreSQL's ``ts_headline`` of the
+  already escaped text with the sentinels replaced by ``<mark>`` tags. Either way the record's
+  own text is escaped before any mark is added, so it can never inject HTML.
 """
 
 from __future__ import annotations
@@ -223,10 +223,14 @@ def highlight(text: str, forms: Sequence[str], *, width: int = 220) -> str:
 
 
 def mark_sentinels(headline: str) -> str:
-    """``ts_headline`` output (matches wrapped in the sentinels) as safe HTML: the text is escaped
-    first, then the sentinels become ``<mark>`` tags."""
-    escaped = html.escape(" ".join((headline or "").split()))
-    return escaped.replace(START_SENTINEL, "<mark>").replace(STOP_SENTINEL, "</mark>")
+    """``ts_headline`` output as safe HTML. The headline was computed on text HTML-escaped in
+    SQL (``knowledge.selectors.search``), so it holds no tag of the record; ``<``, ``>`` and
+    ``"`` are escaped once more anyway (a no-op then; never trust one layer alone), and only
+    then the sentinels become ``<mark>`` tags. ``&`` is left alone: it starts the entities of
+    that first escaping."""
+    text = " ".join((headline or "").split())
+    text = text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return text.replace(START_SENTINEL, "<mark>").replace(STOP_SENTINEL, "</mark>")
 
 
 def haystack(title: str, summary: str = "", body: str = "") -> str:
