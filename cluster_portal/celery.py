@@ -78,5 +78,13 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "kwargs": {"frequency": "weekly"},
         "options": {"expires": 6 * 3600},
     },
+    # Knowledge: the search index follows each commit through signals; this nightly rebuild
+    # catches what signals cannot see (QuerySet.update() writes, renamed organizations in
+    # their projects' rows, tasks a dead broker never got).
+    "knowledge-search-rebuild": {
+        "task": "knowledge.tasks.search_rebuild",
+        "schedule": crontab(hour=3, minute=30),
+        "options": {"expires": 3 * 3600},
+    },
 }
 app.conf.beat_schedule = BEAT_SCHEDULE
