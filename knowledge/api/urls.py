@@ -15,3 +15,15 @@ urlpatterns += _articles.urlpatterns
 from .views import opportunities as _opportunities  # noqa: E402
 
 urlpatterns += _opportunities.urlpatterns
+
+# Regulatory barriers (K2): knowledge/regulatory-barriers/.
+from .views import barriers as _barriers  # noqa: E402
+
+urlpatterns += _barriers.urlpatterns
+
+# Portal-wide search (S1): search/.
+from django.urls import path  # noqa: E402
+
+from .views import search as _search  # noqa: E402
+
+urlpatterns += [path("search/", _search.SearchView.as_view(), name="search")]

@@ -291,7 +291,7 @@ def linked_projects(*, user: Any, barrier: RegulatoryBarrier) -> list[Any]:
 
     whole = visible_projects(user).values("pk")
     return list(
-        _projects_visible(user)
+        projects_visible_to(user)
         .filter(regulatory_barriers=barrier)
         .annotate(sees_whole=Exists(whole.filter(pk=OuterRef("pk"))))
         .order_by("code", "pk")
@@ -351,7 +351,7 @@ def barrier_staff_list(
 # --- API -------------------------------------------------------------------------------------
 
 
-def _projects_visible(user: Any) -> QuerySet[Any]:
+def projects_visible_to(user: Any) -> QuerySet[Any]:
     """Projects ``user`` may see at least publicly (``None``: partners, public ones only)."""
     from challenges.models import Project
     from challenges.selectors.portfolio import visible_projects
@@ -362,19 +362,33 @@ def _projects_visible(user: Any) -> QuerySet[Any]:
     return Project.objects.filter(public | Q(pk__in=visible_projects(user).values("pk")))
 
 
+@dataclass(frozen=True)
+class LinkedIds:
+    """Ids of the linked records a caller may see, by barrier id."""
+
+    challenges: dict[int, list[int]] = field(default_factory=dict)
+    projects: dict[int, list[int]] = field(default_factory=dict)
+
+
 def linked_ids(
-    *, challenge_reader: Any, project_user: Any, barrier_ids: Iterable[int]
-) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+    *,
+    challenge_reader: Any,
+    project_user: Any,
+    barrier_ids: Iterable[int],
+    all_projects: bool = False,
+) -> LinkedIds:
     """For a page of barriers: the ids of the linked challenges ``challenge_reader`` (a user
     or a challenges ``Reader``) may see and of the linked projects ``project_user`` may see
-    (``None``: public ones only), by barrier id. Two queries whatever the page's size."""
+    (``None``: public ones only; ``all_projects``: every one, for a ``portfolio:read`` token),
+    by barrier id. Two queries whatever the page's size."""
+    from challenges.models import Project
     from challenges.selectors.surveys import challenges_visible_to
 
     ids = list(barrier_ids)
     challenges: dict[int, list[int]] = {pk: [] for pk in ids}
     projects: dict[int, list[int]] = {pk: [] for pk in ids}
     if not ids:
-        return challenges, projects
+        return LinkedIds(challenges, projects)
     rows = (
         challenges_visible_to(challenge_reader)
         .filter(regulatory_barriers__in=ids)
@@ -383,15 +397,15 @@ def linked_ids(
     )
     for barrier_id, challenge_id in rows:
         challenges[barrier_id].append(challenge_id)
+    projects_seen = Project.objects.all() if all_projects else projects_visible_to(project_user)
     project_rows = (
-        _projects_visible(project_user)
-        .filter(regulatory_barriers__in=ids)
+        projects_seen.filter(regulatory_barriers__in=ids)
         .values_list("regulatory_barriers", "pk")
         .order_by("pk")
     )
     for barrier_id, project_id in project_rows:
         projects[barrier_id].append(project_id)
-    return challenges, projects
+    return LinkedIds(challenges, projects)
 
 
 def barrier_api_queryset(*, reader: BarrierReader) -> QuerySet[RegulatoryBarrier]:
