@@ -104,7 +104,8 @@ def test_bad_input_is_refused_on_its_field(overrides, field):
 
 def test_short_hs_code_and_no_imports_are_fine():
     opportunity = opportunity_create(
-        actor=editor(), data=opportunity_data(hs_code="7408.11", import_value=None, import_year=None)
+        actor=editor(),
+        data=opportunity_data(hs_code="7408.11", import_value=None, import_year=None),
     )
     assert opportunity.hs_code == "7408.11"
     assert opportunity.import_value is None
