@@ -38,6 +38,9 @@ DEMO_STAFF = [
     ("portafolio@cmsp.pe", "Gloria Cutipa Llanos", "es", [roles.PORTFOLIO_MANAGER]),
     # Runs the international missions and their selection (missions.demo acts as him).
     ("misiones@cmsp.pe", "Renato Paredes Chávez", "es", [roles.MISSION_COORDINATOR]),
+    # Edits the knowledge base: reviews and publishes articles, keeps the barrier register and
+    # the value-added opportunities (knowledge.demo acts as her).
+    ("conocimiento@cmsp.pe", "Carmen Zeballos Arce", "es", [roles.EDITOR]),
 ]
 
 
