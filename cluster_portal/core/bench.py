@@ -333,6 +333,89 @@ def _api_projects(ctx: BenchContext) -> Iterable[Any]:
     return project_api_queryset(user=ctx.user).order_by("-updated_at", "-id")[:50]
 
 
+# Missions (issue 12): the public list, "Our missions", the coordinators' list and, on the
+# mission with most applications (and the one with most outcomes), its applications table,
+# readiness board and outcome page; the API list.
+
+
+def _mission_public_list(ctx: BenchContext) -> Iterable[Any]:
+    from missions.selectors.missions import mission_cards, published_missions
+    from missions.views.missions import PAGE_SIZE
+
+    return mission_cards(published_missions()[:PAGE_SIZE])
+
+
+def _our_missions(ctx: BenchContext) -> Iterable[Any]:
+    from missions.selectors.applications import our_applications, our_delegations
+
+    return [*our_applications(user=ctx.user), *our_delegations(user=ctx.user)]
+
+
+def _mission_staff_list(ctx: BenchContext) -> Iterable[Any]:
+    from missions.selectors.missions import mission_staff_queue
+
+    return list(mission_staff_queue(user=ctx.user, params={}).object_list)
+
+
+def _busiest_mission() -> Any:
+    """The mission with most applications (its staff pages are the heaviest)."""
+    from django.db.models import Count
+
+    from missions.models import Mission
+
+    return (
+        Mission.objects.annotate(n=Count("applications"))
+        .order_by("-n", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def _most_reported_mission() -> Any:
+    """The mission with most delegates who recorded an outcome."""
+    from django.db.models import Count
+
+    from missions.models import Mission
+
+    return (
+        Mission.objects.annotate(n=Count("delegates__outcome"))
+        .order_by("-n", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def _mission_applications(ctx: BenchContext) -> Iterable[Any]:
+    from missions.models import Mission
+    from missions.selectors.applications import application_staff_list
+    from missions.views.staff.applications import PAGE_SIZE
+
+    mission = Mission.objects.get(pk=_busiest_mission())
+    return application_staff_list(mission=mission)[:PAGE_SIZE]
+
+
+def _mission_readiness(ctx: BenchContext) -> Iterable[Any]:
+    from missions.models import Mission
+    from missions.selectors.readiness import readiness_board
+
+    return readiness_board(mission=Mission.objects.get(pk=_busiest_mission())).rows
+
+
+def _mission_outcomes(ctx: BenchContext) -> Iterable[Any]:
+    from missions.models import Mission
+    from missions.selectors.outcomes import mission_outcomes
+
+    return mission_outcomes(mission=Mission.objects.get(pk=_most_reported_mission())).rows
+
+
+def _api_missions(ctx: BenchContext) -> Iterable[Any]:
+    from missions.permissions import can_read_missions_staff
+    from missions.selectors.missions import mission_api_queryset
+
+    full = ctx.user.is_authenticated and can_read_missions_staff(ctx.user)
+    return mission_api_queryset(full=full).order_by("starts_on", "id")[:50]
+
+
 PAGES: list[BenchPage] = [
     BenchPage("members: directory", "/members/directory/", ROLES, _directory),
     BenchPage(
@@ -410,6 +493,28 @@ PAGES: list[BenchPage] = [
         (STAFF,),
         _staff_verification,
     ),
+    BenchPage("missions: list", "/missions/", ROLES, _mission_public_list),
+    BenchPage("missions: our missions", "/missions/ours/", (MEMBER,), _our_missions),
+    BenchPage("missions: staff list", "/staff/missions/", (STAFF,), _mission_staff_list),
+    BenchPage(
+        "missions: staff applications",
+        lambda: f"/staff/missions/{_busiest_mission()}/applications/",
+        (STAFF,),
+        _mission_applications,
+    ),
+    BenchPage(
+        "missions: readiness board",
+        lambda: f"/staff/missions/{_busiest_mission()}/readiness/",
+        (STAFF,),
+        _mission_readiness,
+    ),
+    BenchPage(
+        "missions: outcomes",
+        lambda: f"/staff/missions/{_most_reported_mission()}/outcomes/",
+        (STAFF,),
+        _mission_outcomes,
+    ),
+    BenchPage("missions: api", "/api/v1/missions/?page_size=50", SIGNED_IN, _api_missions),
 ]
 
 
@@ -944,9 +1049,168 @@ def _scale_portfolio(factor: int, *, stdout: io.TextIOBase | Any) -> None:
     stdout.write(f"  portfolio: +{len(projects)} projects\n")
 
 
+def _scale_missions(factor: int, *, stdout: io.TextIOBase | Any) -> None:
+    """Missions (issue 12): ``max(demo missions, 3) * (factor - 1)`` more missions in every
+    state, eight applications each (the bench member's organization in all of them, so "Our
+    missions" grows), two delegates per application; plus a confirmed mission with ``10 *
+    factor`` applications (accepted ones with their readiness checklist: the busiest applications
+    table and readiness board) and a completed one with ``5 * factor`` accepted applications
+    whose delegates recorded outcomes. At 1x it only runs when the demo has no missions."""
+    from collections import defaultdict
+    from decimal import Decimal
+
+    from djmoney.money import Money
+
+    from members.models import OrganizationMember, User
+    from missions.models import Application, Delegate, Mission, Outcome, ReadinessItem
+
+    existing = Mission.objects.count()
+    if factor <= 1 and existing:
+        return
+    members: dict[int, list[int]] = defaultdict(list)
+    for organization_id, user_id in OrganizationMember.objects.order_by(
+        "organization_id", "pk"
+    ).values_list("organization_id", "user_id"):
+        members[organization_id].append(user_id)
+    organizations = sorted(members)
+    if not organizations:
+        return
+    bench_member = User.objects.filter(email=MEMBER_EMAIL).first()
+    own = (
+        OrganizationMember.objects.filter(user=bench_member)
+        .values_list("organization_id", flat=True)
+        .first()
+    )
+    if own in organizations:
+        organizations.remove(own)
+        organizations.insert(0, own)
+    now = timezone.now()
+    today = timezone.localdate()
+    S = Application.Status
+    M = Mission.Status
+    cycle = [M.OPEN, M.SELECTING, M.CONFIRMED, M.COMPLETED]
+    plans: list[tuple[str, int]] = [
+        (cycle[n % len(cycle)], 8)
+        for n in range(max(existing, 3) * (factor - 1) if factor > 1 else 3)
+    ]
+    plans += [(M.CONFIRMED, 10 * factor), (M.COMPLETED, 5 * factor)]
+    first = Mission.objects.count()
+    missions = Mission.objects.bulk_create(
+        Mission(
+            code=f"CMSP-MIS-B{first + n:05d}",
+            slug=f"mision-de-escala-{first + n}",
+            title=f"Misión de escala {first + n} a Australia y Chile",
+            summary="Misión generada para medir las páginas de misiones.",
+            country="AU" if n % 2 else "CL",
+            cities="Perth, Brisbane" if n % 2 else "Antofagasta, Santiago",
+            time_zone="Australia/Perth" if n % 2 else "America/Santiago",
+            starts_on=today + datetime.timedelta(days=-60 if status == M.COMPLETED else 60),
+            ends_on=today + datetime.timedelta(days=-52 if status == M.COMPLETED else 68),
+            applications_open_at=now - datetime.timedelta(days=120),
+            applications_close_at=now + datetime.timedelta(days=20 if status == M.OPEN else -90),
+            capacity_organizations=max(6, size),
+            capacity_delegates=max(10, 2 * size),
+            max_delegates_per_organization=2,
+            cost_per_delegate=Money(Decimal("21500.00"), "PEN"),
+            co_funding_per_delegate=Money(Decimal("10000.00"), "PEN"),
+            status=status,
+            published_at=now - datetime.timedelta(days=120),
+        )
+        for n, (status, size) in enumerate(plans)
+    )
+    applications: list[Application] = []
+    for n, (mission, (status, size)) in enumerate(zip(missions, plans, strict=True)):
+        chosen = [organizations[0]] + [
+            organizations[1 + (n * 8 + k) % max(len(organizations) - 1, 1)] for k in range(size - 1)
+        ]
+        for position, organization_id in enumerate(dict.fromkeys(chosen)):
+            if status in (M.OPEN, M.SELECTING):
+                state = S.SUBMITTED
+            elif status == M.COMPLETED or position < max(3, size * 2 // 3):
+                state = S.ACCEPTED
+            elif position % 3 == 0:
+                state = S.OFFERED
+            elif position % 3 == 1:
+                state = S.WAITLISTED
+            else:
+                state = S.NOT_SELECTED
+            applications.append(
+                Application(
+                    mission=mission,
+                    organization_id=organization_id,
+                    status=state,
+                    motivation="Queremos conocer proveedores y centros de I+D del destino.",
+                    score=None if status == M.OPEN else Decimal(90 - position % 50),
+                    waitlist_position=position if state == S.WAITLISTED else None,
+                    granted_delegates=2 if state in (S.ACCEPTED, S.OFFERED) else None,
+                    offered_at=now if state == S.OFFERED else None,
+                    hold_until=now + datetime.timedelta(hours=48) if state == S.OFFERED else None,
+                )
+            )
+    Application.objects.bulk_create(applications, batch_size=500)
+    delegates: list[Delegate] = []
+    for application in applications:
+        people = members[application.organization_id][:2]
+        if application.organization_id == own and bench_member is not None:
+            people = [bench_member.pk, *(p for p in people if p != bench_member.pk)][:2]
+        delegates += [
+            Delegate(
+                application=application,
+                mission_id=application.mission_id,
+                person_id=person_id,
+                position=position,
+                role="Gerente" if position == 1 else "",
+                confirmed_at=now if position == 1 and application.status == S.ACCEPTED else None,
+            )
+            for position, person_id in enumerate(people, start=1)
+        ]
+    Delegate.objects.bulk_create(delegates, batch_size=500, ignore_conflicts=True)
+    accepted = Delegate.objects.filter(
+        mission__in=missions, application__status=S.ACCEPTED
+    ).values_list("pk", "mission__status")
+    items: list[ReadinessItem] = []
+    outcomes: list[Outcome] = []
+    for n, (delegate_id, mission_status) in enumerate(accepted):
+        if mission_status == M.COMPLETED:
+            outcomes.append(
+                Outcome(
+                    delegate_id=delegate_id,
+                    contacts_made=3 + n % 9,
+                    agreements=n % 3,
+                    follow_ups="Visita de seguimiento.",
+                    business_generated=Money(Decimal(5000 + 100 * n), "USD" if n % 2 else "PEN"),
+                )
+            )
+            continue
+        for k, kind in enumerate(
+            (
+                ReadinessItem.Kind.PASSPORT,
+                ReadinessItem.Kind.INSURANCE,
+                ReadinessItem.Kind.COPAYMENT,
+            )
+        ):
+            done = (n + k) % 3 == 0
+            items.append(
+                ReadinessItem(
+                    delegate_id=delegate_id,
+                    kind=kind,
+                    due_on=today + datetime.timedelta(days=(n + k) % 40 - 5),
+                    status=ReadinessItem.Status.DONE if done else ReadinessItem.Status.PENDING,
+                    done_on=today if done else None,
+                )
+            )
+    ReadinessItem.objects.bulk_create(items, batch_size=500)
+    Outcome.objects.bulk_create(outcomes, batch_size=500)
+    stdout.write(
+        f"  missions: +{len(missions)} missions, +{len(applications)} applications, "
+        f"+{len(delegates)} delegates, +{len(items)} readiness items, +{len(outcomes)} outcomes\n"
+    )
+
+
 SCALERS: list[Callable[..., None]] = [
     _scale_members,
     _scale_challenges,
     _scale_evaluation,
     _scale_portfolio,
+    _scale_missions,
 ]
