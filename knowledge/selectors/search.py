@@ -232,6 +232,27 @@ class SearchResults:
     def has_previous(self) -> bool:
         return self.page > 1
 
+    # The names of Django's ``Page`` (``includes/pagination.html`` reads them).
+    @property
+    def number(self) -> int:
+        return self.page
+
+    @property
+    def paginator(self) -> SearchResults:
+        return self
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.page + 1
+
     @property
     def start_index(self) -> int:
         return (self.page - 1) * self.page_size + 1 if self.hits else 0
