@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -46,9 +46,10 @@ from missions.models import Application, Mission
 from missions.permissions import HOLDS_PLACE_TAG, PUBLISHED_TAG, can_read_missions_staff
 from missions.workflows import APPLICATION, MISSION
 
-from ..models import Article, RegulatoryBarrier, ValueOpportunity, Visibility
-from ..permissions import READABLE_TAG
-from ..workflows import ARTICLE
+from ..models import Article
+from .articles import published_articles
+from .barriers import barriers_visible_to
+from .opportunities import published_opportunities
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -349,7 +350,9 @@ def _proposals(graph: _Graph, user: Any) -> tuple[list[RelationRecord], int]:
         Proposal.objects.filter(Q(lead_organization=centre) | Q(pk__in=as_partner))
         .filter(status__in=_submitted_proposal_states())
         .select_related("lead_organization")
-        .prefetch_related("partners__organization")
+        .prefetch_related(
+            Prefetch("partners", queryset=ProposalPartner.objects.select_related("organization"))
+        )
         .order_by("-submitted_at", "-pk")
     )
     records: list[RelationRecord] = []
@@ -385,7 +388,14 @@ def _projects(graph: _Graph, user: Any) -> list[RelationRecord]:
         Project.objects.filter(
             pk__in=ProjectOrganization.objects.filter(organization=centre).values("project_id")
         )
-        .prefetch_related("participants__organization")
+        .prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=ProjectOrganization.objects.select_related("organization").order_by(
+                    "role", "pk"
+                ),
+            )
+        )
         .order_by("-starts_on", "-pk")
     )
     records: list[RelationRecord] = []
@@ -553,33 +563,6 @@ def organization_relations(*, user: Any, centre: Organization) -> Relations:
 # --- The knowledge base's landing page --------------------------------------------------------
 
 
-def _visibilities(user: Any) -> list[str]:
-    """Visibility values the reader's audience reads (members and staff: members-only too)."""
-    if directory_audience(user) >= Audience.MEMBER:
-        return [Visibility.PUBLIC, Visibility.MEMBERS]
-    return [Visibility.PUBLIC]
-
-
-def published_articles(*, user: Any) -> QuerySet[Article]:
-    """Articles a reader finds on the landing page: readable ones of their audience (drafts
-    stay in the authors' and editors' pages)."""
-    return Article.objects.filter(
-        status__in=ARTICLE.values_tagged(READABLE_TAG), visibility__in=_visibilities(user)
-    ).order_by("-published_on", "-pk")
-
-
-def published_barriers(*, user: Any) -> QuerySet[RegulatoryBarrier]:
-    return RegulatoryBarrier.objects.filter(visibility__in=_visibilities(user)).order_by(
-        "-updated_at", "-pk"
-    )
-
-
-def published_opportunities(*, user: Any) -> QuerySet[ValueOpportunity]:
-    return ValueOpportunity.objects.filter(
-        status=ValueOpportunity.Status.PUBLISHED, visibility__in=_visibilities(user)
-    ).order_by("-updated_at", "-pk")
-
-
 #: How many of the latest items each area shows on the landing page.
 LATEST_ITEMS = 3
 
@@ -596,9 +579,10 @@ class KnowledgeArea:
 def knowledge_home(*, user: Any) -> list[KnowledgeArea]:
     """The four areas with what the reader may see of each: a count and the latest items (two
     queries an area, one for the map)."""
-    articles = published_articles(user=user)
-    barriers = published_barriers(user=user)
-    opportunities = published_opportunities(user=user)
+    # Each area's own selector decides what the reader sees (K1, K2, K3).
+    articles = published_articles(user, Article.objects.all())
+    barriers = barriers_visible_to(user).order_by("-updated_at", "-pk")
+    opportunities = published_opportunities(user=user).order_by("-updated_at", "-pk")
     audience = directory_audience(user)
     return [
         KnowledgeArea(
