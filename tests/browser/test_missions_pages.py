@@ -74,7 +74,7 @@ class Visit:
     totp: str | None = None
 
 
-def _apply(mission: Mission, score: str, **organization: Any) -> Application:
+def _apply(mission: Mission, score: str, **organization: Any) -> Any:
     organization.setdefault("trade_name", "")  # the legal name is shown, long as it is
     org = OrganizationFactory(**organization)
     application: Any = ApplicationFactory(mission=mission, organization=org, delegates=2)
@@ -157,7 +157,7 @@ def visits(db: None) -> dict[str, Visit]:
     assert (accepted.status, offered.status) == ("offered", "offered")
     application_services.application_accept(actor=accepted.submitted_by, application=accepted)
     readiness_checklist_create(application=accepted)
-    delegate = accepted.delegates.order_by("position").first()
+    delegate: Any = accepted.delegates.order_by("position").first()
     items = list(ReadinessItem.objects.filter(delegate=delegate).order_by("due_on", "pk"))
     items[0].status = ReadinessItem.Status.DONE
     items[0].done_on = today
