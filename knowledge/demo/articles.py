@@ -819,7 +819,12 @@ origina se exporta.
         created=-3,
         summary="Qué revisar cada año del plan de cierre: garantías, cierre progresivo de "
         "componentes, relaves y compromisos con las comunidades.",
-        body="""## Borrador
+        body="""## Para qué sirve
+
+El cierre progresivo reduce el pasivo al final de la vida de la mina y la garantía que se
+debe mantener. Esta lista resume lo que el equipo de cierre revisa cada año.
+
+## Borrador de la lista
 
 - Actualización del plan de cierre cada cinco años (Ley 28090).
 - Garantías financieras al día ante el MINEM.
