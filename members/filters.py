@@ -67,6 +67,41 @@ def _capability_grouped_choices() -> list[tuple[Any, Any]]:
     return [(labels[dimension], terms) for dimension, terms in groups.items()]
 
 
+_SEARCHED_FIELDS = ("legal_name", "trade_name", "description")
+
+
+def _accent_free_search(
+    queryset: QuerySet[Organization], value: str
+) -> tuple[QuerySet[Organization], Q]:
+    """Match names and description without accents or case ("Mineria" finds "Minería"; the
+    portal search's normalization, ``knowledge.search_text.normalize``). On PostgreSQL with
+    ``cmsp_unaccent`` (knowledge migration 0002) in the same query; elsewhere (SQLite, for
+    development) by comparing normalized texts in Python: one more query, whatever the size."""
+    from django.db import connection
+    from django.db.models import F, Func, TextField
+    from django.db.models.functions import Lower
+
+    from knowledge.search_text import normalize
+
+    key = normalize(value)
+    if not key:
+        return queryset, Q(pk__in=[])
+    if connection.vendor == "postgresql":
+        aliases = {
+            f"_plain_{field}": Lower(
+                Func(F(field), function="cmsp_unaccent", output_field=TextField())
+            )
+            for field in _SEARCHED_FIELDS
+        }
+        condition = Q()
+        for alias in aliases:
+            condition |= Q(**{f"{alias}__contains": key})
+        return queryset.alias(**aliases), condition
+    rows = queryset.order_by().values_list("pk", *_SEARCHED_FIELDS)
+    ids = [pk for pk, *texts in rows if any(key in normalize(text or "") for text in texts)]
+    return queryset, Q(pk__in=ids)
+
+
 def _commodity_choices() -> list[tuple[str, str]]:
     return [(c.slug, c.name) for c in capability_choices(Capability.Dimension.COMMODITY)]
 
@@ -141,7 +176,8 @@ class OrganizationFilter(django_filters.FilterSet):
         compact = value.replace(" ", "")
         if is_ruc_shaped(compact):
             condition |= Q(ruc=compact)
-        return queryset.filter(condition)
+        queryset, accent_free = _accent_free_search(queryset, value)
+        return queryset.filter(condition | accent_free)
 
     def _filter_by_terms(
         self, queryset: QuerySet[Organization], dimensions: tuple[str, ...], slugs: list[str]

@@ -23,11 +23,14 @@ The search (:func:`search`):
 * **PostgreSQL**: the query is parsed in Python (``knowledge.search_text.parse_query``, the
   websearch syntax: words, ``"phrases"``, ``-excluded``, ``or``), each word expanded with the
   mining synonyms, and each alternative given to ``websearch_to_tsquery`` in ``cmsp_es`` (rows in
-  Spanish) and ``cmsp_en`` (rows in English); a row matches its language's query. A query with
-  no excluded word also matches titles that are *word-similar* (trigrams) to it, through the
-  trigram index on ``lower(cmsp_unaccent(title))`` (typos: "relavez"; short words). Rank:
-  ``ts_rank_cd`` with weights (title 1.0, summary 0.4, body 0.2) plus half the title's trigram
-  word similarity, so a title match comes first. Snippets: ``ts_headline`` of the summary and
+  Spanish) and ``cmsp_en`` (rows in English); a row matches its language's query. Rank:
+  ``ts_rank_cd`` with weights (title 1.0, summary 0.4, body 0.2), so a title match comes first.
+  **Typos and partial words**: when the full text finds nothing the viewer may see, a plain
+  query (no ``or``, no excluded word) is matched against titles by trigram word similarity
+  (``q <% lower(cmsp_unaccent(title))``, answered by the trigram index; "relavez" finds
+  "Relaves…"), ranked by that similarity. Only as a second step: OR'ed into every query, the
+  trigram recheck (``cmsp_unaccent`` of every candidate title) cost 60-200 ms on a 100,000-row
+  index for common words (``bench_search``). Snippets: ``ts_headline`` of the summary and
   body HTML-escaped in SQL first, with sentinel strings as marks; the sentinels become
   ``<mark>`` in Python (``search_text.mark_sentinels``).
 * **SQLite** (development): every clause must appear in ``search_text`` (``LIKE``, accent-free,
@@ -35,7 +38,8 @@ The search (:func:`search`):
   then by date. Snippet: an escaped excerpt around the first match (``search_text.highlight``).
 
 Queries: the viewer's organizations and staff permissions (cached per request by
-``members.viewer``), one for the counts per kind, one for the page (none for an empty query).
+``members.viewer``), one for the counts per kind, one for the page (none for an empty query,
+no page query when nothing matches); the trigram step adds one count query.
 """
 
 from __future__ import annotations
@@ -109,8 +113,6 @@ WHOLE_KIND_SCOPES: dict[str, str] = {Kind.PROJECT: "portfolio:read"}
 
 #: ``ts_rank_cd`` weights, in PostgreSQL's order: D, C (body), B (summary), A (title).
 RANK_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
-#: Share of the title's trigram word similarity added to the rank.
-TRIGRAM_WEIGHT = 0.5
 MAX_QUERY_LENGTH = 200
 DEFAULT_PAGE_SIZE = 20
 
@@ -313,9 +315,10 @@ def _html_escaped(expression: Any) -> Any:
 
 
 def _postgresql(
-    visible: QuerySet[SearchDocument], clauses: Sequence[Clause]
+    visible: QuerySet[SearchDocument], clauses: Sequence[Clause], *, typos: str = ""
 ) -> tuple[QuerySet[SearchDocument], Any, Any]:
-    """(matching rows, rank expression, snippet expression)."""
+    """(matching rows, rank expression, snippet expression): full text, or with ``typos`` (the
+    text of :func:`_trigram_text`) the titles word-similar to it."""
     query_es = _tsquery(clauses, CONFIG_ES)
     query_en = _tsquery(clauses, CONFIG_EN)
     english = Q(language="en")
@@ -328,11 +331,10 @@ def _postgresql(
         default=SearchRank(F("search_vector"), query_es, weights=RANK_WEIGHTS, cover_density=True),
         output_field=FloatField(),
     )
-    trigram_text = _trigram_text(clauses)
-    if trigram_text:
+    if typos:
         # ``text <% lower(cmsp_unaccent(title))``: the trigram index answers it.
-        match |= Q(TrigramWordSimilar(_title_key(), Value(trigram_text)))
-        rank = rank + TRIGRAM_WEIGHT * TrigramWordSimilarity(trigram_text, _title_key())
+        match = Q(TrigramWordSimilar(_title_key(), Value(typos)))
+        rank = TrigramWordSimilarity(typos, _title_key())
     text = _html_escaped(Concat(F("summary"), Value(" "), F("body"), output_field=CharField()))
     options: dict[str, Any] = {
         "start_sel": START_SENTINEL,
@@ -415,11 +417,11 @@ def search(
         matching, rank, snippet = _postgresql(visible, clauses)
     else:
         matching, rank = _fallback(visible, clauses)
-    counts = {
-        row["kind"]: row["n"]
-        for row in matching.order_by().values("kind").annotate(n=Count("pk"))
-        if row["n"]
-    }
+    counts = _counts(matching)
+    typos = _trigram_text(clauses) if postgresql and not counts else ""
+    if typos:
+        matching, rank, snippet = _postgresql(visible, clauses, typos=typos)
+        counts = _counts(matching)
     results = SearchResults(
         query=query,
         kinds=selected,
@@ -453,6 +455,11 @@ def search(
         page_size=page_size,
         terms=results.terms,
     )
+
+
+def _counts(matching: QuerySet[SearchDocument]) -> dict[str, int]:
+    rows = matching.order_by().values("kind").annotate(n=Count("pk"))
+    return {row["kind"]: row["n"] for row in rows if row["n"]}
 
 
 def _hit(row: dict[str, Any], terms: Sequence[str], postgresql: bool) -> SearchHit:
