@@ -27,7 +27,6 @@ from .models import (
     Topic,
     ValueOpportunity,
 )
-from .selectors.articles import register_document_access
 
 
 class ReadOnlyAdminMixin:
@@ -164,4 +163,3 @@ class SearchDocumentAccessAdmin(ReadOnlyModelAdmin):
 # admin module is imported at start-up by every process (admin autodiscovery) and the app's
 # AppConfig is not this module's owner; moving the call into ``KnowledgeConfig.ready`` is the
 # better home.
-register_document_access()

@@ -157,14 +157,3 @@ def search_staff_articles(queryset: QuerySet[Article], q: str) -> QuerySet[Artic
     if not q:
         return queryset
     return queryset.filter(Q(title__icontains=q) | Q(slug__icontains=q))
-
-
-# --- Files -----------------------------------------------------------------------------------
-
-
-def register_document_access() -> None:
-    """Whoever may read an article downloads its documents (``cluster_portal.files``); the
-    downloads are audited. Called once at start-up."""
-    from cluster_portal.files.permissions import register_attachment_access
-
-    register_attachment_access(Article, permissions.can_view_article)

@@ -17,7 +17,7 @@ Decisions taken here:
   the next revision (title, summary and text as saved, who, the note); a save that changes
   nothing writes nothing. The first revision is the creation.
 * **Documents** are private files (``cluster_portal.files``), purpose :data:`DOCUMENT_PURPOSE`;
-  whoever may read the article may download them (:func:`register_document_access`).
+  whoever may read the article may download them (registered in ``KnowledgeConfig.ready``).
 * **Publishing** sets ``published_on`` to today when it is empty and clears the reviewer's
   note; **returning** needs a reason, kept in ``review_note`` for the author. Both tell the
   author (category "knowledge"), never the person acting.

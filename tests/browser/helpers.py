@@ -47,11 +47,12 @@ def log_in(page, user, *, password: str = DEFAULT_PASSWORD, totp_secret: str | N
         goto(page, "/accounts/login/")
     page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", password)
-    click_and_wait(page, page.locator("form [type=submit]:not([name=language])"))
+    # The page's own form (the navigation has a search form and the language buttons too).
+    click_and_wait(page, page.locator("main form [type=submit]:not([name=language])"))
     if totp_secret and "/accounts/2fa/authenticate/" in page.url:
         page.fill("input[name=code]", totp_code(totp_secret))
         # The stage page also has a "Cancel" submit button (log out); the first one signs in.
-        click_and_wait(page, page.locator("form [type=submit]:not([name=language])").first)
+        click_and_wait(page, page.locator("main form [type=submit]:not([name=language])").first)
 
 
 def switch_to_english(page) -> None:

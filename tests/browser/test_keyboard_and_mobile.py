@@ -82,7 +82,8 @@ def test_phone_navigation_opens_and_is_usable_with_the_keyboard(english_page) ->
     expect(nav.get_by_role("button", name="ES")).to_be_visible()
     expect(nav.get_by_role("button", name="EN")).to_be_visible()
 
-    # Tab walks from the toggler through the menu: the links, the language switch, Log in.
+    # Tab walks from the toggler through the menu: the links, the search box, the language
+    # switch, Log in.
     passed = tab_until(page, "Log in")
     assert passed[: passed.index("Log in")] == [
         "Home",
@@ -91,6 +92,10 @@ def test_phone_navigation_opens_and_is_usable_with_the_keyboard(english_page) ->
         "Calls",
         "Challenges",
         "Projects",
+        "Missions",
+        "Knowledge",
+        "",  # the search box (named by its label, which innerText does not read)
+        "Search",
         "ES",
         "EN",
     ]
