@@ -88,7 +88,7 @@ def world(db: None) -> dict[str, Any]:
     """A member organization with its admin; a public barrier being documented, already
     endorsed by another member; a published opportunity; a public tailings study, another
     public article and a members-only one that a visitor must not find."""
-    organization = OrganizationFactory(
+    organization: Any = OrganizationFactory(
         legal_name="Fundición y Laminación del Sur S.A.C.", trade_name="Fundisur"
     )
     admin: Any = OrganizationMemberFactory(
@@ -97,14 +97,11 @@ def world(db: None) -> dict[str, Any]:
         user__full_name="Rosa Quispe Condori",
         user__email="rosa.quispe@fundisur.pe",
     )
-    barrier = RegulatoryBarrierFactory(
+    barrier: Any = RegulatoryBarrierFactory(
         title=BARRIER_TITLE, status=RegulatoryBarrier.Status.DOCUMENTED
     )
-    BarrierEndorsement.objects.create(
-        barrier=barrier,
-        organization=OrganizationFactory(legal_name="Ingeniería Chachani S.A.C.", trade_name=""),
-        statement="",
-    )
+    other: Any = OrganizationFactory(legal_name="Ingeniería Chachani S.A.C.", trade_name="")
+    BarrierEndorsement.objects.create(barrier=barrier, organization=other, statement="")
     opportunity = ValueOpportunityFactory(product=PRODUCT, product_en="8 mm copper wire rod")
     study = ArticleFactory(
         title=STUDY_TITLE,
@@ -201,6 +198,9 @@ def test_a_visitor_searches_from_the_navigation_and_opens_a_result(
 ) -> None:
     errors = record_console_errors(page)
     assert SearchDocument.objects.filter(title=STUDY_TITLE).exists()
+    # A wide screen: between the collapsed menu and 1,400 px the navbar shows an icon that
+    # links to the search page instead of the box.
+    page.set_viewport_size({"width": 1440, "height": 900})
     goto(page, "/")
     nav_search = page.get_by_test_id("nav-search")
     nav_search.get_by_role("searchbox", name=es("Search the portal")).fill("relaves")
