@@ -93,6 +93,10 @@ _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _EDGE = "\"'()[]{}<>,;:.!?¡¿&|!*"
 
 
+#: Words that join alternatives: English "or" and Spanish "o" (a stop word as a search term).
+OR_WORDS = frozenset({"or", "o"})
+
+
 def parse_query(query: str) -> list[Clause]:
     """The clauses of a websearch-style query (see the module docstring); empty when nothing
     searchable is left."""
@@ -104,7 +108,7 @@ def parse_query(query: str) -> list[Clause]:
             if text:
                 tokens.append((Term(text, phrase=" " in text), bool(minus)))
             continue
-        if word.lower() == "or":
+        if word.lower() in OR_WORDS:
             tokens.append(None)
             continue
         negated = word.startswith("-")

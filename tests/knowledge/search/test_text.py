@@ -62,7 +62,12 @@ def test_parse_query_websearch_syntax() -> None:
     ]
 
 
-@pytest.mark.parametrize("query", ["", "   ", "-cobre", '""', "or", "-- !!"])
+def test_spanish_o_joins_alternatives_like_or() -> None:
+    assert parse_query("relaves o tailings") == parse_query("relaves or tailings")
+    assert parse_query("relaves O tailings") == [Clause((Term("relaves"), Term("tailings")))]
+
+
+@pytest.mark.parametrize("query", ["", "   ", "-cobre", '""', "or", "o", "-- !!"])
 def test_parse_query_with_nothing_to_search(query: str) -> None:
     assert parse_query(query) == []
 
