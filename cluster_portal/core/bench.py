@@ -416,6 +416,82 @@ def _api_missions(ctx: BenchContext) -> Iterable[Any]:
     return mission_api_queryset(full=full).order_by("starts_on", "id")[:50]
 
 
+# Knowledge base and search (issue 13): the landing page, the public lists of articles,
+# barriers (endorsement counts, "endorsed by us") and opportunities (cards with assessments and
+# interests per role), the ecosystem map (four breakdowns over the members), the three knowledge
+# endpoints (a page of 50; a visitor needs a token there, so people signed in) and the
+# portal-wide search, page and endpoint, for one query that matches in every kind.
+SEARCH_QUERY = "relaves"
+
+
+def _knowledge_home(ctx: BenchContext) -> Iterable[Any]:
+    from knowledge.selectors.ecosystem import knowledge_home
+
+    return knowledge_home(user=ctx.user)
+
+
+def _knowledge_articles(ctx: BenchContext) -> Iterable[Any]:
+    from knowledge.selectors.articles import published_articles
+    from knowledge.views.articles import PAGE_SIZE
+
+    return published_articles(ctx.user)[:PAGE_SIZE]
+
+
+def _knowledge_barriers(ctx: BenchContext) -> Iterable[Any]:
+    from knowledge.selectors.barriers import barrier_list
+    from knowledge.views.barriers import PAGE_SIZE
+
+    return barrier_list(user=ctx.user, filters={})[:PAGE_SIZE]
+
+
+def _knowledge_opportunities(ctx: BenchContext) -> Iterable[Any]:
+    from knowledge.selectors.opportunities import opportunity_cards, published_opportunities
+    from knowledge.views.opportunities import PAGE_SIZE
+
+    return opportunity_cards(published_opportunities(user=ctx.user)[:PAGE_SIZE])
+
+
+def _knowledge_ecosystem(ctx: BenchContext) -> Iterable[Any]:
+    from knowledge.selectors.ecosystem import ecosystem_map
+
+    return ecosystem_map(user=ctx.user).breakdowns
+
+
+def _api_knowledge_articles(ctx: BenchContext) -> Iterable[Any]:
+    from knowledge.selectors.articles import article_api_queryset
+
+    return article_api_queryset(user=ctx.user).order_by("-published_on", "-id").distinct()[:50]
+
+
+def _api_knowledge_barriers(ctx: BenchContext) -> Iterable[Any]:
+    from knowledge.selectors.barriers import BarrierReader, barrier_api_queryset
+
+    reader = BarrierReader.for_user(ctx.user)
+    return barrier_api_queryset(reader=reader).order_by("-updated_at", "-id")[:50]
+
+
+def _api_knowledge_opportunities(ctx: BenchContext) -> Iterable[Any]:
+    from knowledge.selectors.opportunities import opportunity_api_queryset, reader_visibilities
+
+    visibilities = reader_visibilities(ctx.user)
+    return opportunity_api_queryset(visibilities=visibilities).order_by("stage", "product", "id")[
+        :50
+    ]
+
+
+def _search(ctx: BenchContext) -> Iterable[Any]:
+    from knowledge.selectors.search import search
+    from knowledge.views.search import PAGE_SIZE
+
+    return search(user=ctx.user, q=SEARCH_QUERY, page_size=PAGE_SIZE).hits
+
+
+def _api_search(ctx: BenchContext) -> Iterable[Any]:
+    from knowledge.selectors.search import search
+
+    return search(user=ctx.user, q=SEARCH_QUERY, page_size=50).hits
+
+
 PAGES: list[BenchPage] = [
     BenchPage("members: directory", "/members/directory/", ROLES, _directory),
     BenchPage(
@@ -515,6 +591,38 @@ PAGES: list[BenchPage] = [
         _mission_outcomes,
     ),
     BenchPage("missions: api", "/api/v1/missions/?page_size=50", SIGNED_IN, _api_missions),
+    BenchPage("knowledge: home", "/knowledge/", ROLES, _knowledge_home),
+    BenchPage("knowledge: articles", "/knowledge/articles/", ROLES, _knowledge_articles),
+    BenchPage("knowledge: barriers", "/knowledge/barriers/", ROLES, _knowledge_barriers),
+    BenchPage(
+        "knowledge: opportunities", "/knowledge/opportunities/", ROLES, _knowledge_opportunities
+    ),
+    BenchPage("knowledge: ecosystem", "/knowledge/ecosystem/", ROLES, _knowledge_ecosystem),
+    BenchPage(
+        "knowledge: api articles",
+        "/api/v1/knowledge/articles/?page_size=50",
+        SIGNED_IN,
+        _api_knowledge_articles,
+    ),
+    BenchPage(
+        "knowledge: api barriers",
+        "/api/v1/knowledge/regulatory-barriers/?page_size=50",
+        SIGNED_IN,
+        _api_knowledge_barriers,
+    ),
+    BenchPage(
+        "knowledge: api opportunities",
+        "/api/v1/knowledge/value-opportunities/?page_size=50",
+        SIGNED_IN,
+        _api_knowledge_opportunities,
+    ),
+    BenchPage("knowledge: search page", f"/search/?q={SEARCH_QUERY}", ROLES, _search),
+    BenchPage(
+        "knowledge: search api",
+        f"/api/v1/search/?q={SEARCH_QUERY}&page_size=50",
+        SIGNED_IN,
+        _api_search,
+    ),
 ]
 
 
@@ -1207,10 +1315,235 @@ def _scale_missions(factor: int, *, stdout: io.TextIOBase | Any) -> None:
     )
 
 
+#: Subjects of the scaled knowledge records (one in three about tailings, the bench's query).
+_KNOWLEDGE_SUBJECTS = (
+    ("Relaves filtrados y apilados en seco", "relaves", "Filtered and dry-stacked tailings"),
+    ("Chancado y molienda eficientes en energía", "chancado", "Energy-efficient crushing"),
+    ("Lixiviación de cobre en pilas", "lixiviación", "Copper heap leaching"),
+    ("Recuperación de agua de relaves", "relaves", "Water recovery from tailings"),
+    ("Alambrón y alambre de cobre", "alambrón", "Copper wire rod and wire"),
+    ("Cierre de depósitos de relaves", "relaves", "Closure of tailings facilities"),
+)
+
+
+def _scale_knowledge(factor: int, *, stdout: io.TextIOBase | Any) -> None:
+    """Knowledge base and search (issue 13): ``max(demo count, n) * (factor - 1)`` more
+    articles (published public and members-only, in review, drafts, archived; topics), regulatory
+    barriers in every state (one history row each, up to five endorsing member organizations,
+    links to challenges and projects) and value-added opportunities (mostly published, interests
+    in every role, linked studies); one record in three mentions tailings. Then the whole search
+    index is rebuilt: the scalers write in bulk (no signals), so this covers every record they
+    added, not only the knowledge ones. Runs last; adds nothing at 1x (the demo rebuilt the
+    index)."""
+    from decimal import Decimal
+
+    from djmoney.money import Money
+
+    from challenges.models import Challenge, Project
+    from knowledge.models import (
+        Article,
+        BarrierEndorsement,
+        BarrierStatusChange,
+        OpportunityInterest,
+        RegulatoryBarrier,
+        Topic,
+        ValueOpportunity,
+        Visibility,
+    )
+    from knowledge.search_sources import rebuild
+    from members.models import Capability, Organization
+
+    if factor <= 1:
+        return
+    organizations = list(
+        Organization.objects.filter(membership_status=Organization.MembershipStatus.ACTIVE)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not organizations:
+        return
+    today = timezone.localdate()
+    subjects = _KNOWLEDGE_SUBJECTS
+    A = Article.Status
+    article_states = [A.PUBLISHED] * 6 + [A.IN_REVIEW, A.DRAFT, A.ARCHIVED]
+    first = Article.objects.count()
+    articles = Article.objects.bulk_create(
+        Article(
+            slug=f"articulo-de-escala-{first + n}",
+            kind=Article.Kind.values[n % len(Article.Kind.values)],
+            title=f"{subjects[n % 6][0]} en el sur del Perú, estudio {first + n}",
+            summary=f"Estudio generado para medir las páginas: {subjects[n % 6][1]}.",
+            body=f"## Contexto\n\nTexto sobre **{subjects[n % 6][1]}** y el agua en Moquegua.",
+            language="es" if n % 5 else "en",
+            author_organization_id=organizations[n % len(organizations)],
+            visibility=Visibility.MEMBERS if n % 4 == 3 else Visibility.PUBLIC,
+            status=(status := article_states[n % len(article_states)]),
+            published_on=(
+                today - datetime.timedelta(days=n % 700)
+                if status in (A.PUBLISHED, A.ARCHIVED)
+                else None
+            ),
+        )
+        for n in range(max(first, 20) * (factor - 1))
+    )
+    topics = list(Topic.objects.order_by("pk").values_list("pk", flat=True))
+    if topics:
+        Article.topics.through.objects.bulk_create(
+            (
+                Article.topics.through(article_id=article.pk, topic_id=topic_id)
+                for n, article in enumerate(articles)
+                for topic_id in dict.fromkeys(topics[(n + k) % len(topics)] for k in range(2))
+            ),
+            batch_size=500,
+        )
+
+    stages = list(
+        Capability.objects.filter(dimension=Capability.Dimension.VALUE_CHAIN)
+        .order_by("position")
+        .values_list("pk", flat=True)
+    )
+    statuses = RegulatoryBarrier.Status.values
+    first = RegulatoryBarrier.objects.count()
+    barriers = RegulatoryBarrier.objects.bulk_create(
+        RegulatoryBarrier(
+            code=f"CMSP-BAR-{2090 + (first + n) // 9999}-{(first + n) % 9999 + 1:04d}",
+            title=f"{subjects[n % 6][0]}: plazo excesivo del permiso {first + n}",
+            description=f"El trámite sobre {subjects[n % 6][1]} tarda más que el plazo legal.",
+            rule="Ley 29338, Ley de Recursos Hídricos",
+            rule_article="Art. 81",
+            authority=("Autoridad Nacional del Agua (ANA)", "Ministerio de Energía y Minas")[n % 2],
+            manifestation="Expedientes de más de 300 días.",
+            value_chain_stage_id=stages[n % len(stages)] if stages else None,
+            estimated_cost=Money(Decimal(50000 + 1000 * n), "PEN") if n % 3 else None,
+            estimated_delay_days=30 + n % 300,
+            improvement_proposal="Silencio administrativo positivo a los 60 días.",
+            status=statuses[n % len(statuses)],
+            case_number=f"{n:06d}-2026/CEB-INDECOPI" if n % 4 == 0 else "",
+            visibility=Visibility.MEMBERS if n % 4 == 3 else Visibility.PUBLIC,
+        )
+        for n in range(max(first, 12) * (factor - 1))
+    )
+    BarrierStatusChange.objects.bulk_create(
+        (
+            BarrierStatusChange(barrier=barrier, from_status="", to_status=barrier.status)
+            for barrier in barriers
+        ),
+        batch_size=500,
+    )
+    BarrierEndorsement.objects.bulk_create(
+        (
+            BarrierEndorsement(
+                barrier=barrier,
+                organization_id=organization_id,
+                statement="Lo respaldamos: nos afecta cada año." if k == 0 else "",
+            )
+            for n, barrier in enumerate(barriers)
+            for k, organization_id in enumerate(
+                dict.fromkeys(organizations[(n * 3 + k) % len(organizations)] for k in range(n % 6))
+            )
+        ),
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+    challenges = list(Challenge.objects.order_by("pk").values_list("pk", flat=True)[:200])
+    projects = list(Project.objects.order_by("pk").values_list("pk", flat=True)[:200])
+    if challenges:
+        RegulatoryBarrier.challenges.through.objects.bulk_create(
+            (
+                RegulatoryBarrier.challenges.through(
+                    regulatorybarrier_id=barrier.pk, challenge_id=challenges[n % len(challenges)]
+                )
+                for n, barrier in enumerate(barriers)
+                if n % 2 == 0
+            ),
+            batch_size=500,
+            ignore_conflicts=True,
+        )
+    if projects:
+        RegulatoryBarrier.projects.through.objects.bulk_create(
+            (
+                RegulatoryBarrier.projects.through(
+                    regulatorybarrier_id=barrier.pk, project_id=projects[n % len(projects)]
+                )
+                for n, barrier in enumerate(barriers)
+                if n % 3 == 0
+            ),
+            batch_size=500,
+            ignore_conflicts=True,
+        )
+
+    stages_of = ValueOpportunity.Stage.values
+    first = ValueOpportunity.objects.count()
+    opportunities = ValueOpportunity.objects.bulk_create(
+        ValueOpportunity(
+            slug=f"oportunidad-de-escala-{first + n}",
+            product=f"{subjects[n % 6][0]}, producto {first + n}",
+            product_en=f"{subjects[n % 6][2]}, product {first + n}",
+            hs_code="7408.11.00.00",
+            stage=stages_of[n % len(stages_of)],
+            summary=f"Del cátodo al producto: {subjects[n % 6][1]}.",
+            market_notes="Importaciones crecientes de los fabricantes de cables.",
+            import_value=Money(Decimal(1_000_000 + 10_000 * n), "USD"),
+            import_year=2025,
+            local_capability="Dos fundiciones en Ilo y Arequipa.",
+            economic_rating=1 + n % 5,
+            economic_justification="Demanda local de cables.",
+            financial_rating=1 + (n + 1) % 5,
+            financial_justification="Inversión de colada continua.",
+            environmental_rating=1 + (n + 2) % 5,
+            environmental_justification="Consumo de energía moderado.",
+            visibility=Visibility.MEMBERS if n % 4 == 3 else Visibility.PUBLIC,
+            status=(
+                ValueOpportunity.Status.DRAFT if n % 5 == 4 else ValueOpportunity.Status.PUBLISHED
+            ),
+        )
+        for n in range(max(first, 8) * (factor - 1))
+    )
+    roles = OpportunityInterest.Role.values
+    OpportunityInterest.objects.bulk_create(
+        (
+            OpportunityInterest(
+                opportunity=opportunity,
+                organization_id=organizations[(n * 5 + k) % len(organizations)],
+                role=roles[k % len(roles)],
+                note="Podemos aportar la colada continua." if k % 2 else "",
+            )
+            for n, opportunity in enumerate(opportunities)
+            for k in range(n % 7)
+        ),
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+    studies = [a.pk for a in articles if a.status == A.PUBLISHED][:100]
+    if studies:
+        ValueOpportunity.studies.through.objects.bulk_create(
+            (
+                ValueOpportunity.studies.through(
+                    valueopportunity_id=opportunity.pk, article_id=studies[(n + k) % len(studies)]
+                )
+                for n, opportunity in enumerate(opportunities)
+                for k in range(n % 3)
+            ),
+            batch_size=500,
+            ignore_conflicts=True,
+        )
+    stdout.write(
+        f"  knowledge: +{len(articles)} articles, +{len(barriers)} barriers, "
+        f"+{len(opportunities)} opportunities\n"
+    )
+    counts = rebuild()
+    stdout.write(
+        "  search index rebuilt: "
+        + ", ".join(f"{kind} {count.records}" for kind, count in counts.items())
+        + "\n"
+    )
+
+
 SCALERS: list[Callable[..., None]] = [
     _scale_members,
     _scale_challenges,
     _scale_evaluation,
     _scale_portfolio,
     _scale_missions,
+    _scale_knowledge,
 ]
