@@ -42,7 +42,12 @@ def seed(*, stdout: Any) -> None:
     barriers.seed(stdout=stdout)
     opportunities.seed(stdout=stdout)
 
-    # Last: the search index (helper S2).
+    # Last: the search index.
+    rebuild_search_index(stdout=stdout)
+
+
+def rebuild_search_index(*, stdout: Any) -> None:
+    """The demo's last step: every record of every app the demo wrote, findable."""
     from knowledge.search_sources import rebuild
 
     counts = rebuild()

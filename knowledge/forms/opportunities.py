@@ -175,11 +175,17 @@ class OpportunityPageFilter(django_filters.FilterSet):
         )
 
 
+class HsPrefixFilter(django_filters.CharFilter):
+    """A tariff code prefix; the API schema documents its format (an empty value is ignored)."""
+
+    schema_pattern = r"^(\d[\d.]{0,12})?$"
+
+
 class OpportunityFilter(OpportunityPageFilter):
     """``GET /api/v1/knowledge/value-opportunities/``: the page's filters and a tariff code
     prefix."""
 
-    hs_code = django_filters.CharFilter(
+    hs_code = HsPrefixFilter(
         field_name="hs_code",
         lookup_expr="startswith",
         label=_("Tariff code prefix"),

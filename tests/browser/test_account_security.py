@@ -165,7 +165,7 @@ def test_log_in_with_a_recovery_code_instead_of_the_authenticator(page) -> None:
     expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/$"))
     assert serious_accessibility_violations(page) == []
     page.fill("input[name=code]", codes[0])
-    click_and_wait(page, page.locator("form [type=submit]:not([name=language])").first)
+    click_and_wait(page, page.locator("main form [type=submit]:not([name=language])").first)
     expect_logged_in(page)
     authenticator = RecoveryCodes(person.authenticator_set.get(type="recovery_codes"))
     assert codes[0] not in authenticator.get_unused_codes()
@@ -175,7 +175,7 @@ def test_log_in_with_a_recovery_code_instead_of_the_authenticator(page) -> None:
     log_out(page)
     log_in(page, person)
     page.fill("input[name=code]", codes[0])
-    click_and_wait(page, page.locator("form [type=submit]:not([name=language])").first)
+    click_and_wait(page, page.locator("main form [type=submit]:not([name=language])").first)
     expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/$"))
     # Shown in the error summary at the top and again under the field.
     expect(page.get_by_test_id("error-summary")).to_contain_text("Incorrect code.")

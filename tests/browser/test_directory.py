@@ -67,13 +67,13 @@ def test_visitor_filters_by_region_and_commodity_then_opens_profile(page, direct
     assert _card_names(page) == {"Hidroandina", "Aurífera Moqueguana", "Minera Chachani"}
 
     # Typing searches as you type (HTMX, debounced); clearing the box brings everyone back.
-    page.fill("input[name=q]", "hidro")
+    page.fill("main input[name=q]", "hidro")
     page.wait_for_url(re.compile(r"q=hidro"))
     page.locator("[data-testid=organization-card]").filter(has_text="Minera Chachani").wait_for(
         state="detached"
     )
     assert _card_names(page) == {"Hidroandina"}
-    page.fill("input[name=q]", "")
+    page.fill("main input[name=q]", "")
     page.locator("[data-testid=organization-card]").filter(has_text="Minera Chachani").wait_for()
 
     page.select_option("select[name=region]", "moquegua")

@@ -80,7 +80,7 @@ def test_admin_invites_colleague_who_accepts_and_joins_the_team(page, english_pa
     colleague_page.fill("input[name=login]", colleague.email)
     colleague_page.fill("input[name=password]", DEFAULT_PASSWORD)
     click_and_wait(
-        colleague_page, colleague_page.locator("form [type=submit]:not([name=language])")
+        colleague_page, colleague_page.locator("main form [type=submit]:not([name=language])")
     )
     # Logged in and accepted at once: the team page says what was accepted.
     expect(colleague_page.get_by_text("Welcome to Andes Tech!")).to_be_visible()
@@ -145,7 +145,7 @@ def test_invitee_without_an_account_signs_up_and_lands_in_the_team(english_page)
     consent = page.locator("input[name=privacy_consent]")
     if consent.count():
         consent.check()
-    click_and_wait(page, page.locator("form [type=submit]:not([name=language])"))
+    click_and_wait(page, page.locator("main form [type=submit]:not([name=language])"))
 
     # No second email to confirm the address: straight into the team, accepted.
     expect(page.get_by_text("Welcome to Andes Tech!")).to_be_visible()

@@ -30,7 +30,7 @@ def test_new_staff_member_types_the_password_once_and_sets_up_the_app(page) -> N
 
     page.fill("input[name=login]", staff.email)
     page.fill("input[name=password]", DEFAULT_PASSWORD)
-    click_and_wait(page, page.locator("form [type=submit]:not([name=language])"))
+    click_and_wait(page, page.locator("main form [type=submit]:not([name=language])"))
 
     # The only password prompt was the login form: the app set-up page follows directly.
     expect(page).to_have_url(re.compile(r"/accounts/2fa/totp/activate/$"))

@@ -88,11 +88,34 @@ def test_auditor_views_but_does_not_change() -> None:
     assert not user.has_perm("members.add_capability")
 
 
-@pytest.mark.parametrize("role", [roles.EDITOR])
+@pytest.mark.parametrize("role", [roles.EVALUATION_COORDINATOR])
 def test_roles_without_admin_pages_get_no_admin(role: str) -> None:
     client, user = staff_client(role)
     assert not can_use_admin(user)
     assert ADMIN_LINK not in client.get(reverse("home")).content.decode()
+
+
+def test_editor_keeps_the_topics_and_reads_the_knowledge_records() -> None:
+    from tests.knowledge.factories import ArticleFactory, TopicFactory
+
+    client, user = staff_client(roles.EDITOR)
+    assert can_use_admin(user)
+    assert ADMIN_LINK in client.get(reverse("home")).content.decode()
+    topic = TopicFactory()
+    response = client.post(
+        reverse("admin:knowledge_topic_change", args=[topic.pk]),
+        {"slug": topic.slug, "name_es": "Relaves", "name_en": "Tailings", "position": 3},
+    )
+    assert response.status_code == 302
+    topic.refresh_from_db()
+    assert topic.name_en == "Tailings"
+    article = ArticleFactory()
+    change_url = reverse("admin:knowledge_article_change", args=[article.pk])
+    assert client.get(change_url).status_code == 200
+    before = article.title
+    assert client.post(change_url, {"title": "Cambiado"}).status_code == 403
+    article.refresh_from_db()
+    assert article.title == before
 
 
 def test_call_manager_reads_the_open_innovation_records_and_changes_none() -> None:

@@ -80,8 +80,14 @@ class SearchView(APIView):
         ),
         parameters=[
             SearchQuerySerializer,
-            OpenApiParameter("page", int, description=_("Page number, from 1.")),
-            OpenApiParameter("page_size", int, description=_("Results per page, 1 to 100.")),
+            OpenApiParameter(
+                "page", {"type": "integer", "minimum": 1}, description=_("Page number, from 1.")
+            ),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1, "maximum": PortalPagination.max_page_size},
+                description=_("Results per page, 1 to 100."),
+            ),
         ],
         responses=SearchResponseSerializer,
         tags=["search"],

@@ -97,7 +97,7 @@ def test_demo_step_rebuilds(records: dict[str, Any]) -> None:
     out = io.StringIO()
     SearchDocument.objects.all().delete()
 
-    demo.seed(stdout=out)
+    demo.rebuild_search_index(stdout=out)
 
     assert SearchDocument.objects.filter(kind=Kind.BARRIER).exists()
     assert "search index:" in out.getvalue()

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
 
 from missions.models import AgendaItem, Mission
 from missions.services.agenda import (
@@ -198,9 +197,9 @@ def test_new_time_bumps_the_sequence_and_tells_the_whole_delegation(world: Agend
     assert notified() == {d.person_id for d in world.delegation}
     notice = Notification.objects.get(recipient=world.ana.person, event=EVENT)
     assert notice.url == delegate_url(world.ana)
-    with translation.override("en"):
-        body = notice.localized_body
-    assert "New time." in body
+    # In the recipient's language (Spanish): the change sentence is rendered for each person.
+    body = notice.body
+    assert "Nuevo horario." in body
     assert "14:00" in body  # local (Perth)
     assert "16:00" in body
     assert "01:00" in body  # Lima: 14:00 UTC+8 is 01:00 UTC-5
@@ -212,8 +211,7 @@ def test_notices_go_only_to_the_chosen_attendees(world: AgendaWorld) -> None:
     item = world.item(attendees=[world.beto])
     agenda_item_update(actor=world.coordinator, item=item, data={"address": "Otra calle 5"})
     assert notified() == {world.beto.person_id}
-    with translation.override("en"):
-        assert "New place." in Notification.objects.get(event=EVENT).localized_body
+    assert "Nuevo lugar." in Notification.objects.get(event=EVENT).body
 
 
 def test_a_description_change_does_not_bump_or_notify(world: AgendaWorld) -> None:
@@ -281,8 +279,7 @@ def test_cancel_keeps_the_item_and_tells_the_attendees(world: AgendaWorld) -> No
     item.refresh_from_db()
     assert (item.cancelled, item.sequence) == (True, 1)
     assert notified() == {world.ana.person_id, world.carla.person_id}
-    with translation.override("en"):
-        assert "Cancelled." in Notification.objects.filter(event=EVENT).first().localized_body
+    assert "Cancelado." in Notification.objects.filter(event=EVENT).first().body
     entry = LogEntry.objects.get(additional_data__decision="agenda_item.cancel")
     assert entry.additional_data["reason"] == "El anfitrión no puede."
     with pytest.raises(ValidationError):

@@ -62,7 +62,7 @@ def test_admin_applies_with_delegates_in_order_and_admins_are_told() -> None:
     ]
     (note,) = events("missions.application_received")
     assert note.recipient == admin
-    assert "2 delegate(s)" in note.body
+    assert "2 persona(s) delegada(s)" in note.body  # the admin reads Spanish
 
 
 @pytest.mark.parametrize("role", ["member", None])
@@ -340,7 +340,7 @@ def test_withdrawal_promotes_the_next_in_the_same_bucket(published) -> None:
     assert timezone.localtime(world.c.hold_until).strftime("%d/%m/%Y %H:%M") in promotion.body
     (freed,) = events("missions.place_freed")
     assert freed.recipient == world.coordinator
-    assert "withdrew" in freed.body
+    assert "se retiró" in freed.body
     assert world.c.organization.display_name in freed.body
 
 
@@ -351,7 +351,7 @@ def test_decline_promotes_in_waitlist_order(published) -> None:
     assert world.a.status == S.DECLINED
     assert world.b.status == S.OFFERED
     assert (world.c.status, world.c.waitlist_position) == (S.WAITLISTED, 1)
-    assert "declined" in events("missions.place_freed")[0].body
+    assert "rechazó" in events("missions.place_freed")[0].body
 
 
 def test_a_lapsed_hold_promotes_the_next(published) -> None:
@@ -383,7 +383,7 @@ def test_a_withdrawn_application_is_never_promoted(published) -> None:
     services.application_withdraw(actor=admin_of(world.c), application=world.c)
     world.refresh()
     assert Application.objects.filter(status=S.OFFERED).get() == world.small
-    assert "Nobody on the waitlist" in events("missions.place_freed")[-1].body
+    assert "Nadie de la lista de espera" in events("missions.place_freed")[-1].body
 
 
 def test_lapse_is_for_the_system_only(published) -> None:
