@@ -174,6 +174,17 @@ class Action:
         return self.transition.description
 
 
+@dataclass(frozen=True)
+class ActionPanel:
+    """One transition as ``includes/workflow_actions.html`` renders it: the :class:`Action`
+    (allowed, or disabled with the reason), the URL its form posts to, and the form whose fields
+    it asks for (a reason, a note; ``None`` for a bare button)."""
+
+    action: Action
+    url: str
+    form: Any = None
+
+
 @dataclass
 class Workflow(Generic[M]):
     """The lifecycle table of ``model.<field>``. Register it with :func:`register`."""

@@ -11,7 +11,6 @@ Views are thin: writes go through ``knowledge.services.articles`` (which decides
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -26,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cluster_portal.core.actions import run_action
 from cluster_portal.core.http import AuthenticatedRequest
-from cluster_portal.core.workflows import Action
+from cluster_portal.core.workflows import ActionPanel
 from members.models import Organization
 
 from .. import permissions
@@ -43,21 +42,12 @@ def detail_url(article: Article) -> str:
     return reverse("knowledge:article_detail", kwargs={"slug": article.slug})
 
 
-@dataclass
-class Panel:
-    """One lifecycle action's form (``includes/workflow_actions.html``)."""
-
-    action: Action
-    url: str
-    form: BaseForm | None = None
-
-
-def author_panels(request: HttpRequest, article: Article) -> list[Panel]:
+def author_panels(request: HttpRequest, article: Article) -> list[ActionPanel]:
     """The author's actions (send for review) with the reason when not possible."""
     if not request.user.is_authenticated or article.created_by_id != request.user.pk:
         return []
     return [
-        Panel(
+        ActionPanel(
             action=action,
             url=reverse("knowledge:article_action", args=[article.slug, action.name]),
         )

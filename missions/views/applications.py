@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.forms import BaseForm, Form
+from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cluster_portal.core.actions import run_action
 from cluster_portal.core.http import AuthenticatedRequest
-from cluster_portal.core.workflows import Action
+from cluster_portal.core.workflows import ActionPanel
 from members.models import Organization
 
 from .. import permissions
@@ -135,16 +135,9 @@ def application_create(request: AuthenticatedRequest, slug: str) -> HttpResponse
 # --- The application page ----------------------------------------------------------------------
 
 
-@dataclass
-class Panel:
-    action: Action
-    url: str
-    form: Form | None = None
-
-
-def _panels(request: AuthenticatedRequest, application: Application) -> list[Panel]:
+def _panels(request: AuthenticatedRequest, application: Application) -> list[ActionPanel]:
     return [
-        Panel(
+        ActionPanel(
             action=action,
             url=reverse(
                 "missions:application_action",

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cluster_portal.core.actions import run_action
 from cluster_portal.core.http import AuthenticatedRequest
-from cluster_portal.core.workflows import Action
+from cluster_portal.core.workflows import ActionPanel
 
 from ...forms.calls import (
     CallChallengesForm,
@@ -155,16 +155,9 @@ def _created(request: AuthenticatedRequest, data: dict[str, Any]) -> Call:
 # --- Detail and lifecycle ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Panel:
-    action: Action
-    form: BaseForm | None
-    url: str
-
-
-def _panels(request: AuthenticatedRequest, call: Call) -> list[Panel]:
+def _panels(request: AuthenticatedRequest, call: Call) -> list[ActionPanel]:
     return [
-        Panel(a, None, reverse("challenges_staff:call_action", args=[call.pk, a.name]))
+        ActionPanel(action=a, url=reverse("challenges_staff:call_action", args=[call.pk, a.name]))
         for a in CALL.actions_for(call, request.user, audience="staff")
     ]
 

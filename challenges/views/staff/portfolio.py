@@ -28,7 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cluster_portal.core.actions import run_action
 from cluster_portal.core.http import AuthenticatedRequest
-from cluster_portal.core.workflows import Action
+from cluster_portal.core.workflows import Action, ActionPanel
 
 from ...forms.staff_portfolio import (
     FundingForm,
@@ -179,23 +179,16 @@ def project_edit(request: AuthenticatedRequest, project_id: int) -> HttpResponse
 # --- The project's page ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Panel:
-    action: Action
-    form: BaseForm | None
-    url: str
-
-
 def _panels(
     request: AuthenticatedRequest, project: Project, form: BaseForm | None = None, failed: str = ""
-) -> list[Panel]:
+) -> list[ActionPanel]:
     return [
-        Panel(
-            action,
-            form
+        ActionPanel(
+            action=action,
+            form=form
             if (form is not None and action.name == failed)
             else ReasonForm(prefix=action.name),
-            reverse("challenges_staff:portfolio_action", args=[project.pk, action.name]),
+            url=reverse("challenges_staff:portfolio_action", args=[project.pk, action.name]),
         )
         for action in PROJECT.actions_for(project, request.user, audience="staff")
     ]

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cluster_portal.core.actions import run_action
-from cluster_portal.core.workflows import Action
+from cluster_portal.core.workflows import ActionPanel
 
 from ... import permissions
 from ...forms.surveys import (
@@ -114,13 +114,6 @@ TRIAGE_FORMS: dict[str, ActionForm] = {
 }
 
 
-@dataclass(frozen=True)
-class Panel:
-    action: Action
-    form: BaseForm
-    url: str
-
-
 def _auto_id(name: str) -> str:
     return name + "_%s"
 
@@ -140,7 +133,7 @@ def _detail_context(
     for action in CHALLENGE.actions_for(challenge, request.user, audience="staff"):
         form = bound.get(action.name) or _make_form(action.name, challenge)
         url = reverse("challenges_staff:triage_action", args=[challenge.pk, action.slug])
-        panels.append(Panel(action, form, url))
+        panels.append(ActionPanel(action=action, form=form, url=url))
     similar = selectors.similar_challenges(challenge, viewer=request.user, limit=5)
     share_candidates = [
         c

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cluster_portal.core.actions import run_action
 from cluster_portal.core.http import AuthenticatedRequest
+from cluster_portal.core.workflows import ActionPanel
 from members.models import Organization
 
 from ...forms.articles import AuthorDesignateForm, ReasonForm, StaffArticleFilter
@@ -32,7 +33,6 @@ from ...permissions import can_edit_content, can_read_knowledge_staff
 from ...selectors import articles as selectors
 from ...services import articles as services
 from ...workflows import ARTICLE
-from ..articles import Panel
 
 PAGE_SIZE = 25
 
@@ -60,14 +60,14 @@ def review_url(article: Article) -> str:
 
 def _panels(
     request: AuthenticatedRequest, article: Article, forms: dict[str, BaseForm] | None = None
-) -> list[Panel]:
+) -> list[ActionPanel]:
     panels = []
     for action in ARTICLE.actions_for(article, request.user, audience="staff"):
         form: BaseForm | None = None
         if action.name == "return":
             form = (forms or {}).get("return") or ReasonForm()
         panels.append(
-            Panel(
+            ActionPanel(
                 action=action,
                 url=reverse("knowledge_staff:article_action", args=[article.pk, action.name]),
                 form=form,

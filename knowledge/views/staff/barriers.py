@@ -11,7 +11,6 @@ staff role reads these pages (``can_read_knowledge_staff``), only editors change
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -27,7 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from challenges.selectors.surveys import challenges_visible_to
 from cluster_portal.core.actions import run_action
 from cluster_portal.core.http import AuthenticatedRequest
-from cluster_portal.core.workflows import Action
+from cluster_portal.core.workflows import ActionPanel
 from cluster_portal.files.models import Attachment
 
 from ...forms.barriers import (
@@ -160,15 +159,6 @@ def barrier_edit(request: AuthenticatedRequest, barrier_id: int) -> HttpResponse
 # --- The barrier's page ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Panel:
-    """What ``includes/workflow_actions.html`` renders for one transition."""
-
-    action: Action
-    form: BaseForm | None
-    url: str
-
-
 def _links_form(
     request: AuthenticatedRequest, barrier: RegulatoryBarrier, data: Any = None
 ) -> LinksForm:
@@ -195,12 +185,12 @@ def _detail(
 ) -> HttpResponse:
     editor = can_edit_content(request.user)
     panels = [
-        Panel(
-            action,
-            action_form
+        ActionPanel(
+            action=action,
+            form=action_form
             if (action_form is not None and action.name == failed)
             else TransitionForm(transition=action.name, barrier=barrier),
-            reverse("knowledge_staff:barrier_action", args=[barrier.pk, action.name]),
+            url=reverse("knowledge_staff:barrier_action", args=[barrier.pk, action.name]),
         )
         for action in BARRIER.actions_for(barrier, request.user, audience="staff")
     ]

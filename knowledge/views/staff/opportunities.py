@@ -9,7 +9,6 @@ staff role reads these pages (``can_read_knowledge_staff``), only editors change
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -24,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cluster_portal.core.actions import run_action
 from cluster_portal.core.http import AuthenticatedRequest
-from cluster_portal.core.workflows import Action
+from cluster_portal.core.workflows import ActionPanel
 
 from ...forms.opportunities import EmptyForm, OpportunityForm, StudiesForm
 from ...models import ValueOpportunity
@@ -149,13 +148,6 @@ def opportunity_edit(request: AuthenticatedRequest, opportunity_id: int) -> Http
 # --- The opportunity's page ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Panel:
-    action: Action
-    form: BaseForm
-    url: str
-
-
 def _detail(
     request: AuthenticatedRequest,
     opportunity: ValueOpportunity,
@@ -166,12 +158,12 @@ def _detail(
     status: int = 200,
 ) -> HttpResponse:
     panels = [
-        Panel(
-            action,
-            action_form
+        ActionPanel(
+            action=action,
+            form=action_form
             if action_form is not None and action.name == failed
             else EmptyForm(prefix=action.name),
-            reverse("knowledge_staff:opportunity_action", args=[opportunity.pk, action.name]),
+            url=reverse("knowledge_staff:opportunity_action", args=[opportunity.pk, action.name]),
         )
         for action in OPPORTUNITY.actions_for(opportunity, request.user, audience="staff")
     ]

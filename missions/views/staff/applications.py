@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cluster_portal.core.actions import run_action
 from cluster_portal.core.http import AuthenticatedRequest
-from cluster_portal.core.workflows import Action
+from cluster_portal.core.workflows import ActionPanel
 
 from ... import permissions, selection_text
 from ...forms.applications import ScoreForm, StatusFilterForm
@@ -149,14 +149,7 @@ def application_score(
 # --- Selection ---------------------------------------------------------------------------------
 
 
-@dataclass
-class Panel:
-    action: Action
-    url: str
-    form: None = None
-
-
-def _publish_panels(request: AuthenticatedRequest, mission: Mission) -> list[Panel]:
+def _publish_panels(request: AuthenticatedRequest, mission: Mission) -> list[ActionPanel]:
     panels = []
     for action in MISSION.actions_for(mission, request.user, audience="staff"):
         if action.name != "publish_selection":
@@ -168,7 +161,7 @@ def _publish_panels(request: AuthenticatedRequest, mission: Mission) -> list[Pan
             )
         except NoReverseMatch:
             continue
-        panels.append(Panel(action=action, url=url))
+        panels.append(ActionPanel(action=action, url=url))
     return panels
 
 

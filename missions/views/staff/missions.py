@@ -9,7 +9,6 @@ mission coordinators change anything (``can_coordinate_missions``; the services 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -24,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cluster_portal.core.actions import run_action
 from cluster_portal.core.http import AuthenticatedRequest
 from cluster_portal.core.peru import Region
-from cluster_portal.core.workflows import Action
+from cluster_portal.core.workflows import ActionPanel
 from members.models import Organization
 
 from ...forms.missions import (
@@ -237,13 +236,6 @@ def mission_quotas(request: AuthenticatedRequest, mission_id: int) -> HttpRespon
 # --- The mission's page ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Panel:
-    action: Action
-    form: BaseForm
-    url: str
-
-
 def _action_form(name: str, data: Any = None) -> BaseForm:
     form_class = ReasonForm if name in REASON_ACTIONS else EmptyForm
     return form_class(data, prefix=name)
@@ -251,12 +243,12 @@ def _action_form(name: str, data: Any = None) -> BaseForm:
 
 def _panels(
     request: AuthenticatedRequest, mission: Mission, form: BaseForm | None, failed: str
-) -> list[Panel]:
+) -> list[ActionPanel]:
     return [
-        Panel(
-            action,
-            form if form is not None and action.name == failed else _action_form(action.name),
-            reverse("missions_staff:mission_action", args=[mission.pk, action.name]),
+        ActionPanel(
+            action=action,
+            form=form if form is not None and action.name == failed else _action_form(action.name),
+            url=reverse("missions_staff:mission_action", args=[mission.pk, action.name]),
         )
         for action in MISSION.actions_for(mission, request.user, audience="staff")
     ]
