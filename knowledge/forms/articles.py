@@ -7,16 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from django import forms
 from django.conf import settings
-from django.db.models import QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from cluster_portal.api.filters import StaticChoiceFilter, TermCodeChoiceFilter
 from cluster_portal.files.validation import KINDS
-from members.filters import IdFilter
 from members.models import Organization, User
 
 from ..models import Article, Topic, Visibility
@@ -24,94 +20,10 @@ from ..services.articles import ARTICLE_DOCUMENT_KINDS
 
 REASON_MAX = Article._meta.get_field("review_note").max_length or 1000
 NOTE_MAX = 300
-#: Years a publication date may take in the filters.
-YEAR_MIN, YEAR_MAX = 1900, 2100
 
 
 def _label(name: str) -> Any:
     return capfirst(getattr(Article._meta.get_field(name), "verbose_name", name))
-
-
-def _topic_choices() -> list[tuple[str, str]]:
-    return [(t.slug, t.name) for t in Topic.objects.order_by("position", "slug")]
-
-
-def _status_choices() -> list[tuple[str, Any]]:
-    from ..workflows import ARTICLE
-
-    return ARTICLE.choices()
-
-
-# --- Filters ---------------------------------------------------------------------------------
-
-
-class ArticleFilter(django_filters.FilterSet):
-    """Readable articles: kind, topic (code), author organization (id), publication year, and
-    (for the API) what changed since a time."""
-
-    kind = StaticChoiceFilter(
-        choices=Article.Kind.choices, label=_("Kind"), empty_label=_("Any kind")
-    )
-    # Any well-formed code is accepted (an unknown one matches nothing): the schema documents
-    # the format, not the editors' current topics.
-    topic = TermCodeChoiceFilter(
-        choices=_topic_choices,
-        field_name="topics__slug",
-        label=_("Topic"),
-        empty_label=_("Any topic"),
-        schema_description=_("Code of a topic, such as relaves."),
-    )
-    organization = IdFilter(
-        field_name="author_organization",
-        min_value=1,
-        label=_("Author organization"),
-        help_text=_("Id of the author organization."),
-    )
-    year = django_filters.NumberFilter(
-        field_name="published_on",
-        lookup_expr="year",
-        min_value=YEAR_MIN,
-        max_value=YEAR_MAX,
-        label=_("Year published"),
-    )
-    updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated_at",
-        lookup_expr="gte",
-        label=_("Changed since"),
-        help_text=_("ISO 8601 date and time (without an offset: America/Lima)."),
-    )
-
-    class Meta:
-        model = Article
-        fields: list[str] = []
-
-
-class ArticlePageFilter(ArticleFilter):
-    """The public list's filters: the author organization is a list of those with articles."""
-
-    def __init__(
-        self, *args: Any, organizations: QuerySet[Organization] | None = None, **kwargs: Any
-    ):
-        super().__init__(*args, **kwargs)
-        del self.filters["updated_since"]
-        self.form.fields.pop("updated_since", None)
-        field = self.form.fields["organization"]
-        names = [(o.pk, o.display_name) for o in (organizations or Organization.objects.none())]
-        field.widget = forms.Select(choices=[("", _("Any organization")), *names])
-
-
-class StaffArticleFilter(ArticlePageFilter):
-    """The editors' list: also the status and words of the title."""
-
-    status = StaticChoiceFilter(
-        choices=_status_choices, label=_("Status"), empty_label=_("Any status")
-    )
-    q = django_filters.CharFilter(method="filter_q", label=_("Title contains"), max_length=100)
-
-    def filter_q(self, queryset: QuerySet[Article], name: str, value: str) -> QuerySet[Article]:
-        from ..selectors.articles import search_staff_articles
-
-        return search_staff_articles(queryset, value)
 
 
 # --- The article -----------------------------------------------------------------------------

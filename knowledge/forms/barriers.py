@@ -9,12 +9,10 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from challenges.forms.portfolio import evidence_files_field
-from cluster_portal.api.filters import StaticChoiceFilter, TermCodeChoiceFilter
 from cluster_portal.core.money import money_form_field
 from members.models import Capability, Organization
 
@@ -227,33 +225,3 @@ class EvidenceForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["files"].required = True
-
-
-# --- The API's filters -------------------------------------------------------------------------
-
-
-def _status_choices() -> list[tuple[str, Any]]:
-    return list(BARRIER.choices())
-
-
-class BarrierFilter(django_filters.FilterSet):
-    """``GET /api/v1/knowledge/regulatory-barriers/``: a status of the lifecycle (400 for
-    another value), words of the authority, a value-chain stage's code."""
-
-    status = StaticChoiceFilter(choices=_status_choices, label=_("Status"))
-    authority = django_filters.CharFilter(
-        field_name="authority",
-        lookup_expr="icontains",
-        label=_("Authority"),
-        help_text=_("Words of the responsible authority's name, any case (ANA, MINEM…)."),
-    )
-    stage = TermCodeChoiceFilter(
-        field_name="value_chain_stage__slug",
-        choices=[],
-        label=_("Value-chain stage"),
-        schema_description=_("The code of a value-chain stage of the capability taxonomy."),
-    )
-
-    class Meta:
-        model = RegulatoryBarrier
-        fields: list[str] = []

@@ -12,13 +12,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-import django_filters
 from django import forms
-from django.core.validators import RegexValidator
-from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from cluster_portal.api.filters import StaticChoiceFilter
 from cluster_portal.core.money import money_form_field
 from members.models import Organization
 
@@ -129,67 +125,3 @@ class InterestForm(forms.Form):
             field.initial = organizations[0].pk
             field.widget = forms.HiddenInput()
         self.single_organization = organizations[0] if len(organizations) == 1 else None
-
-
-# --- Filters (public list and API) -----------------------------------------------------------
-
-#: A prefix of a tariff code: digits and dots, such as 74, 7408 or 7408.11.
-HS_PREFIX_VALIDATOR = RegexValidator(
-    r"^\d[\d.]{0,12}$", _("Write the start of a tariff code, such as 74 or 7408.11.")
-)
-
-
-def _stage_choices() -> list[tuple[str, Any]]:
-    return list(ValueOpportunity.Stage.choices)
-
-
-class OpportunityPageFilter(django_filters.FilterSet):
-    """The public list: value-chain stage and product text (name in either language, summary
-    or the start of the tariff code)."""
-
-    stage = StaticChoiceFilter(
-        choices=_stage_choices, label=_("Value-chain stage"), empty_label=_("Any stage")
-    )
-    q = django_filters.CharFilter(
-        method="filter_text",
-        label=_("Product"),
-        max_length=100,
-        help_text=_("Words of the product's name or summary, or the start of its tariff code."),
-    )
-
-    class Meta:
-        model = ValueOpportunity
-        fields: list[str] = []
-
-    def filter_text(
-        self, queryset: QuerySet[ValueOpportunity], name: str, value: str
-    ) -> QuerySet[ValueOpportunity]:
-        value = (value or "").strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(product__icontains=value)
-            | Q(product_en__icontains=value)
-            | Q(summary__icontains=value)
-            | Q(hs_code__startswith=value)
-        )
-
-
-class HsPrefixFilter(django_filters.CharFilter):
-    """A tariff code prefix; the API schema documents its format (an empty value is ignored)."""
-
-    schema_pattern = r"^(\d[\d.]{0,12})?$"
-
-
-class OpportunityFilter(OpportunityPageFilter):
-    """``GET /api/v1/knowledge/value-opportunities/``: the page's filters and a tariff code
-    prefix."""
-
-    hs_code = HsPrefixFilter(
-        field_name="hs_code",
-        lookup_expr="startswith",
-        label=_("Tariff code prefix"),
-        max_length=13,
-        validators=[HS_PREFIX_VALIDATOR],
-        help_text=_("The start of the tariff code: 74 (copper), 7408 (wire), 7408.11…"),
-    )

@@ -29,7 +29,8 @@ from cluster_portal.core.workflows import ActionPanel
 from members.models import Organization
 
 from .. import permissions
-from ..forms.articles import ArticleForm, ArticlePageFilter
+from ..filters import ArticlePageFilter
+from ..forms.articles import ArticleForm
 from ..models import Article
 from ..selectors import articles as selectors
 from ..services import articles as services
@@ -69,7 +70,7 @@ def _organizations_with_articles(user: Any) -> Any:
 @require_GET
 def article_list(request: HttpRequest) -> HttpResponse:
     """Readable articles the reader may see, newest first; filters kind, topic, author
-    organization and year (``forms.articles.ArticleFilter``)."""
+    organization and year (``filters.ArticleFilter``)."""
     base = selectors.published_articles(request.user)
     filterset = ArticlePageFilter(
         request.GET, queryset=base, organizations=_organizations_with_articles(request.user)

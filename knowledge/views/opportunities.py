@@ -24,7 +24,8 @@ from cluster_portal.core.actions import run_action
 from cluster_portal.core.http import AuthenticatedRequest
 
 from .. import permissions
-from ..forms.opportunities import InterestForm, OpportunityPageFilter
+from ..filters import OpportunityPageFilter
+from ..forms.opportunities import InterestForm
 from ..models import OpportunityInterest, ValueOpportunity
 from ..selectors import opportunities as selectors
 from ..services import opportunities as services

@@ -28,7 +28,7 @@ from rest_framework.viewsets import ReadOnlyModelViewSet
 from cluster_portal.api.auth import api_caller, api_token, token_scopes
 from cluster_portal.api.permissions import ScopedAPIPermission
 
-from ...forms.articles import ArticleFilter
+from ...filters import ArticleFilter
 from ...models import Article
 from ...selectors.articles import article_api_queryset
 from ..serializers.articles import ArticleSerializer

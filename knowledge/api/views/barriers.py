@@ -31,7 +31,7 @@ from rest_framework.viewsets import ReadOnlyModelViewSet
 from cluster_portal.api.auth import ApiCaller, api_caller, api_token, token_scopes
 from cluster_portal.api.permissions import ScopedAPIPermission
 
-from ...forms.barriers import BarrierFilter
+from ...filters import BarrierFilter
 from ...models import RegulatoryBarrier
 from ...selectors.barriers import BarrierReader, barrier_api_queryset, linked_ids
 from ..serializers.barriers import RegulatoryBarrierSerializer

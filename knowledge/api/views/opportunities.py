@@ -27,7 +27,7 @@ from rest_framework.viewsets import ReadOnlyModelViewSet
 from cluster_portal.api.auth import api_caller, api_token, token_scopes
 from cluster_portal.api.permissions import ScopedAPIPermission
 
-from ...forms.opportunities import OpportunityFilter
+from ...filters import OpportunityFilter
 from ...models import ValueOpportunity, Visibility
 from ...selectors.opportunities import opportunity_api_queryset, reader_visibilities
 from ..serializers.opportunities import ValueOpportunitySerializer

@@ -27,7 +27,8 @@ from cluster_portal.core.http import AuthenticatedRequest
 from cluster_portal.core.workflows import ActionPanel
 from members.models import Organization
 
-from ...forms.articles import AuthorDesignateForm, ReasonForm, StaffArticleFilter
+from ...filters import StaffArticleFilter
+from ...forms.articles import AuthorDesignateForm, ReasonForm
 from ...models import Article, KnowledgeAuthor
 from ...permissions import can_edit_content, can_read_knowledge_staff
 from ...selectors import articles as selectors
