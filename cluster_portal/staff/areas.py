@@ -94,6 +94,18 @@ STAFF_AREAS: tuple[StaffArea, ...] = (
         ),
     ),
     StaffArea(
+        "knowledge_staff:article_queue",
+        _("Knowledge base"),
+        "book",
+        frozenset({roles.EDIT_CONTENT, roles.VIEW_STAFF_AREA}),
+        _(
+            "Review and publish articles, designate authors, keep the regulatory barrier "
+            "register and the value-added opportunities."
+        ),
+        count="knowledge.selectors.articles.review_queue_count",
+        count_label=_("articles waiting for review"),
+    ),
+    StaffArea(
         "audit:logentry_list",
         _("Audit log"),
         "journal-check",

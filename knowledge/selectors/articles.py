@@ -104,6 +104,11 @@ def my_articles(user: Any) -> QuerySet[Article]:
     return article_list_queryset().filter(created_by=user).order_by("-updated_at", "-pk")
 
 
+def review_queue_count(viewer: Any = None) -> int:
+    """Articles waiting for an editor (the staff area's count)."""
+    return review_queue().count()
+
+
 def review_queue() -> QuerySet[Article]:
     """Articles waiting for an editor, oldest submission first."""
     from ..workflows import ARTICLE

@@ -330,10 +330,10 @@ def test_staff_dashboard_query_count_is_constant(client_en, max_queries, staff_u
     MembershipApplicationFactory.create_batch(n)
     client_en.force_login(staff_user)
     # session + user, evaluator profile, viewer memberships + permissions, one count per queue
-    # of the roles (applications, overdue dues, challenge triage, call questions), notifications
-    # count + list.
+    # of the roles (applications, overdue dues, challenge triage, call questions, articles in
+    # review), notifications count + list.
     max_queries(
-        11,
+        12,
         client_en.get,
         DASHBOARD,
         expect=[f"{n} waiting for a decision", 'data-testid="panel-staff.queues"'],

@@ -422,3 +422,24 @@ def test_detail_queries(world: World) -> None:
 
 
 DETAIL_QUERIES = 7
+
+
+def test_staff_home_leads_editors_to_the_review_queue_with_its_count() -> None:
+    from django.test import Client
+
+    from knowledge.selectors.articles import review_queue_count
+    from tests.members.factories import UserFactory
+
+    ArticleFactory(status=Article.Status.IN_REVIEW)
+    ArticleFactory(status=Article.Status.IN_REVIEW)
+    ArticleFactory()  # published: not waiting
+    queue = reverse("knowledge_staff:article_queue")
+    editor = UserFactory(roles=["editor"], totp=True)
+    client = Client()
+    client.force_login(editor)
+    body = client.get(reverse("staff_home")).content.decode()
+    assert queue in body
+    assert review_queue_count() == 2
+    no_role = Client()
+    no_role.force_login(UserFactory(is_staff=True, totp=True))
+    assert queue not in no_role.get(reverse("staff_home")).content.decode()
