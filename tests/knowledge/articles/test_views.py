@@ -440,6 +440,9 @@ def test_staff_home_leads_editors_to_the_review_queue_with_its_count() -> None:
     body = client.get(reverse("staff_home")).content.decode()
     assert queue in body
     assert review_queue_count() == 2
+    queue_page = client.get(queue).content.decode()
+    assert reverse("knowledge_staff:barrier_list") in queue_page
+    assert reverse("knowledge_staff:opportunity_list") in queue_page
     no_role = Client()
     no_role.force_login(UserFactory(is_staff=True, totp=True))
     assert queue not in no_role.get(reverse("staff_home")).content.decode()
