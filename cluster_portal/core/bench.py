@@ -408,6 +408,53 @@ def _mission_outcomes(ctx: BenchContext) -> Iterable[Any]:
     return mission_outcomes(mission=Mission.objects.get(pk=_most_reported_mission())).rows
 
 
+def _fullest_agenda() -> Any:
+    """The mission with the most agenda items."""
+    from django.db.models import Count
+
+    from missions.models import Mission
+
+    return (
+        Mission.objects.annotate(n=Count("agenda"))
+        .order_by("-n", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def _mission_agenda(ctx: BenchContext) -> Iterable[Any]:
+    from missions.selectors.agenda import agenda_for_display
+
+    return agenda_for_display(_fullest_agenda(), include_addresses=True)
+
+
+def _knowledge_staff_articles(ctx: BenchContext) -> Iterable[Any]:
+    from knowledge.selectors.articles import staff_articles
+    from knowledge.views.staff.articles import PAGE_SIZE
+
+    return staff_articles()[:PAGE_SIZE]
+
+
+def _knowledge_review_queue(ctx: BenchContext) -> Iterable[Any]:
+    from knowledge.selectors.articles import review_queue
+
+    return review_queue()
+
+
+def _knowledge_staff_barriers(ctx: BenchContext) -> Iterable[Any]:
+    from knowledge.selectors.barriers import barrier_list
+    from knowledge.views.staff.barriers import PAGE_SIZE
+
+    return barrier_list(user=ctx.user)[:PAGE_SIZE]
+
+
+def _knowledge_staff_opportunities(ctx: BenchContext) -> Iterable[Any]:
+    from knowledge.selectors.opportunities import staff_opportunities
+    from knowledge.views.staff.opportunities import PAGE_SIZE
+
+    return staff_opportunities()[:PAGE_SIZE]
+
+
 def _api_missions(ctx: BenchContext) -> Iterable[Any]:
     from missions.permissions import can_read_missions_staff
     from missions.selectors.missions import mission_api_queryset
@@ -590,6 +637,12 @@ PAGES: list[BenchPage] = [
         (STAFF,),
         _mission_outcomes,
     ),
+    BenchPage(
+        "missions: staff agenda",
+        lambda: f"/staff/missions/{_fullest_agenda()}/agenda/",
+        (STAFF,),
+        _mission_agenda,
+    ),
     BenchPage("missions: api", "/api/v1/missions/?page_size=50", SIGNED_IN, _api_missions),
     BenchPage("knowledge: home", "/knowledge/", ROLES, _knowledge_home),
     BenchPage("knowledge: articles", "/knowledge/articles/", ROLES, _knowledge_articles),
@@ -615,6 +668,30 @@ PAGES: list[BenchPage] = [
         "/api/v1/knowledge/value-opportunities/?page_size=50",
         SIGNED_IN,
         _api_knowledge_opportunities,
+    ),
+    BenchPage(
+        "knowledge: staff articles",
+        "/staff/knowledge/articles/",
+        (STAFF,),
+        _knowledge_staff_articles,
+    ),
+    BenchPage(
+        "knowledge: review queue",
+        "/staff/knowledge/articles/review/",
+        (STAFF,),
+        _knowledge_review_queue,
+    ),
+    BenchPage(
+        "knowledge: staff barriers",
+        "/staff/knowledge/barriers/",
+        (STAFF,),
+        _knowledge_staff_barriers,
+    ),
+    BenchPage(
+        "knowledge: staff opportunities",
+        "/staff/knowledge/opportunities/",
+        (STAFF,),
+        _knowledge_staff_opportunities,
     ),
     BenchPage("knowledge: search page", f"/search/?q={SEARCH_QUERY}", ROLES, _search),
     BenchPage(
