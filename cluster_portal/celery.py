@@ -31,6 +31,30 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Webhook deliveries: retries on the specification's schedule and what the broker never got.
+    "notifications-sweep-webhooks": {
+        "task": "notifications.tasks.sweep_webhooks",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # Reports: runs the broker never got or a dead worker abandoned; files past their time.
+    "reports-sweep-runs": {
+        "task": "reports.tasks.sweep_report_runs",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "reports-remove-expired-files": {
+        "task": "reports.tasks.remove_expired_report_files",
+        "schedule": crontab(minute=15),
+        "options": {"expires": 3000},
+    },
+    # The monthly KPI report for the staff roles that receive it (core.roles.KPI_PACK_ROLES),
+    # on the 1st for the month before.
+    "reports-monthly-kpi-pack": {
+        "task": "reports.tasks.send_monthly_kpi_pack",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
+        "options": {"expires": 12 * 3600},
+    },
     # Lifecycle moves that happen on time (members/workflows.py and the other apps' tables).
     "core-time-transitions": {
         "task": "cluster_portal.tasks.run_time_transitions",

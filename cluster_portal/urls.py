@@ -30,6 +30,7 @@ urlpatterns = [
     path("knowledge/", include("knowledge.urls")),
     path("search/", include("knowledge.urls.search")),
     path("notifications/", include("notifications.urls")),
+    path("webhooks/", include("notifications.urls.webhooks")),
     path("admin/", admin.site.urls),
     path("staff/", staff_views.staff_home, name="staff_home"),
     path("staff/roles/", include("cluster_portal.staff.urls")),
@@ -38,6 +39,7 @@ urlpatterns = [
     path("staff/challenges/", include("challenges.urls.staff")),
     path("staff/missions/", include("missions.urls.staff")),
     path("staff/knowledge/", include("knowledge.urls.staff")),
+    path("staff/reports/", include("reports.urls")),
     # Private files leave only through this permission-checked view; no URL serves
     # MEDIA_ROOT or the private storage directly.
     path("files/", include("cluster_portal.files.urls")),

@@ -257,6 +257,14 @@ REPORTS = register_category(
         _("Finished exports and the monthly KPI report."),
     )
 )
+INTEGRATIONS = register_category(
+    Category(
+        "integrations",
+        _("Partner integrations"),
+        _("Webhook endpoints of your organization disabled after failures. Always sent."),
+        configurable=False,
+    )
+)
 
 # --- Events owned by the notifications app ---------------------------------------------------
 ACCOUNT_WELCOME = register_event(

@@ -45,3 +45,22 @@ def expand_notification_broadcast(broadcast_id: int) -> str:
 def sweep_broadcasts() -> int:
     """Periodic (every minute): expand broadcasts the broker never got, recover abandoned ones."""
     return broadcasts.broadcasts_sweep()
+
+
+# --- Webhooks -------------------------------------------------------------------------------
+
+
+@shared_task(name="notifications.tasks.deliver_webhook")
+def deliver_webhook(delivery_id: int) -> str:
+    """Post one webhook delivery if pending and due (a second run is a no-op)."""
+    from .webhooks.delivery import delivery_run
+
+    return delivery_run(delivery_id=delivery_id)
+
+
+@shared_task(name="notifications.tasks.sweep_webhooks")
+def sweep_webhooks() -> int:
+    """Periodic (every minute): post what is due (retries, what the broker never got)."""
+    from .webhooks.delivery import deliveries_sweep
+
+    return deliveries_sweep()

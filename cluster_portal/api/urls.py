@@ -21,6 +21,8 @@ v1_urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("members.api.urls")),
     path("", include("missions.api.urls")),
     path("", include("knowledge.api.urls")),
+    path("", include("reports.api.urls")),
+    path("", include("notifications.api.urls")),
 ]
 
 urlpatterns = [

@@ -54,6 +54,8 @@ COORDINATE_EVALUATION = "coordinate_evaluation"
 MANAGE_PORTFOLIO = "manage_portfolio"
 COORDINATE_MISSIONS = "coordinate_missions"
 EDIT_CONTENT = "edit_content"
+VIEW_REPORTS = "view_reports"
+CLOSE_REPORTING_PERIODS = "close_reporting_periods"
 MANAGE_ROLES = "manage_roles"
 
 #: (codename, name) for ``Meta.permissions``: the names are what the Django admin shows.
@@ -68,6 +70,8 @@ PERMISSIONS: tuple[tuple[str, str], ...] = (
     (MANAGE_PORTFOLIO, "Manage the project portfolio"),
     (COORDINATE_MISSIONS, "Coordinate missions and their applications"),
     (EDIT_CONTENT, "Edit knowledge and published content"),
+    (VIEW_REPORTS, "Read the KPI dashboard and generate reports"),
+    (CLOSE_REPORTING_PERIODS, "Close reporting periods, freezing their figures"),
     (MANAGE_ROLES, "Manage staff roles"),
 )
 CODENAMES: frozenset[str] = frozenset(codename for codename, _name in PERMISSIONS)
@@ -102,6 +106,7 @@ EVALUATION_COORDINATOR = "evaluation_coordinator"
 PORTFOLIO_MANAGER = "portfolio_manager"
 MISSION_COORDINATOR = "mission_coordinator"
 EDITOR = "editor"
+REPORTING_OFFICER = "reporting_officer"
 AUDITOR = "auditor"
 ADMINISTRATOR = "administrator"
 
@@ -160,10 +165,21 @@ ROLES: dict[str, StaffRole] = {
             EDIT_CONTENT,
         ),
         _role(
+            REPORTING_OFFICER,
+            _("Monitoring and reporting officer"),
+            _(
+                "Reads the KPI dashboard, generates reports, closes reporting periods and "
+                "receives the monthly KPI report."
+            ),
+            VIEW_REPORTS,
+            CLOSE_REPORTING_PERIODS,
+        ),
+        _role(
             AUDITOR,
             _("Auditor"),
             _("Reads every staff page and the audit log, and acts on nothing."),
             VIEW_AUDIT_LOG,
+            VIEW_REPORTS,
         ),
         StaffRole(
             ADMINISTRATOR,
@@ -182,6 +198,11 @@ _VIEW = ("view",)
 #: Models the secretariat keeps in the Django admin (``"app_label.model_name"``).
 TAXONOMY_AND_GOVERNANCE_MODELS = ("members.capability", "members.governingbody", "members.seat")
 API_CLIENT_MODELS = ("api.partnerclient",)
+#: Partners' webhook subscriptions and their deliveries: read-only in the admin (partners manage
+#: them in the portal and the API); administrators and auditors view them.
+WEBHOOK_MODELS = ("notifications.webhookendpoint", "notifications.webhookdelivery")
+#: Report runs and reporting periods, read-only in the admin.
+REPORTS_MODELS = ("reports.reportrun", "reports.closedperiod")
 #: Read-only in the admin, but needed: the seat and governance forms pick people and
 #: organizations with autocomplete fields, which Django allows only to those who may view them.
 LOOKUP_MODELS = ("members.user", "members.organization")
@@ -258,7 +279,9 @@ ADMIN_MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
         + PORTFOLIO_MODELS
         + MISSIONS_MODELS
         + KNOWLEDGE_TAXONOMY_MODELS
-        + KNOWLEDGE_MODELS,
+        + KNOWLEDGE_MODELS
+        + WEBHOOK_MODELS
+        + REPORTS_MODELS,
     ),
     CALL_MANAGER: _model_permissions(_VIEW, CHALLENGES_MODELS),
     PORTFOLIO_MANAGER: _model_permissions(_VIEW, PORTFOLIO_MODELS),
@@ -276,9 +299,15 @@ ADMIN_MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
         + PORTFOLIO_MODELS
         + MISSIONS_MODELS
         + KNOWLEDGE_TAXONOMY_MODELS
-        + KNOWLEDGE_MODELS,
+        + KNOWLEDGE_MODELS
+        + WEBHOOK_MODELS
+        + REPORTS_MODELS,
     ),
+    REPORTING_OFFICER: _model_permissions(_VIEW, REPORTS_MODELS),
 }
+
+#: The roles that receive the monthly KPI report (``reports.tasks.send_monthly_kpi_pack``).
+KPI_PACK_ROLES: tuple[str, ...] = (REPORTING_OFFICER, ADMINISTRATOR)
 
 
 def role_choices() -> list[tuple[str, str | Promise]]:

@@ -439,6 +439,20 @@ MEMBERS_INVITATIONS_PER_DAY = 20
 # periodic job closes the application as expired (members/workflows.py).
 MEMBERS_INFO_REQUEST_EXPIRY_DAYS = env.int("MEMBERS_INFO_REQUEST_EXPIRY_DAYS", default=30)
 
+# --- Reports and webhooks -------------------------------------------------------------------
+# Generated report files are removed this long after they were made (reports.tasks).
+REPORT_FILE_TTL_HOURS = env.int("REPORT_FILE_TTL_HOURS", default=72)
+# Webhook targets (notifications/webhooks/targets.py): https only and public addresses only,
+# checked on the resolved address at every delivery. production.py forces both off; tests turn
+# them on to post to a receiver on 127.0.0.1.
+WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=False)
+WEBHOOKS_ALLOW_PRIVATE = env.bool("WEBHOOKS_ALLOW_PRIVATE", default=False)
+# Short timeouts: a slow partner must not hold a worker (seconds).
+WEBHOOK_CONNECT_TIMEOUT = env.float("WEBHOOK_CONNECT_TIMEOUT", default=3.0)
+WEBHOOK_READ_TIMEOUT = env.float("WEBHOOK_READ_TIMEOUT", default=5.0)
+# After a rotation the previous secret keeps signing (a second signature) this long.
+WEBHOOK_SECRET_OVERLAP_HOURS = env.int("WEBHOOK_SECRET_OVERLAP_HOURS", default=24)
+
 # --- Celery ---------------------------------------------------------------------------------
 # Without a broker, tasks run in-process (the `make run` default).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")

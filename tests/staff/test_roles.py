@@ -49,7 +49,8 @@ def test_every_role_is_a_group_holding_exactly_its_permissions() -> None:
     administrator = roles.ROLES[roles.ADMINISTRATOR]
     assert administrator.permissions == roles.CODENAMES
     auditor = roles.ROLES[roles.AUDITOR]
-    assert auditor.permissions == {roles.VIEW_STAFF_AREA, roles.VIEW_AUDIT_LOG}
+    # Auditors read everything, the KPI dashboard and reports included; they act on nothing.
+    assert auditor.permissions == {roles.VIEW_STAFF_AREA, roles.VIEW_AUDIT_LOG, roles.VIEW_REPORTS}
 
 
 def test_sync_is_idempotent_and_repairs_hand_edits() -> None:
@@ -60,6 +61,7 @@ def test_sync_is_idempotent_and_repairs_hand_edits() -> None:
     assert set(group.permissions.values_list("codename", flat=True)) == {
         roles.VIEW_STAFF_AREA,
         roles.VIEW_AUDIT_LOG,
+        roles.VIEW_REPORTS,
         *(name.split(".")[1] for name in roles.ADMIN_MODEL_PERMISSIONS[roles.AUDITOR]),
     }
     assert Group.objects.filter(name__in=roles.ROLES).count() == len(roles.ROLES)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cluster_portal.core.jobs import DurableJob, JobStatus, job_indexes
 
-from .events import Frequency, category_choices, render_event_texts
+from ..events import Frequency, category_choices, render_event_texts
 
 
 class Notification(models.Model):
@@ -238,3 +238,25 @@ class NotificationBroadcast(DurableJob):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.audience}"
+
+
+from .webhooks import (  # noqa: E402 (the sub-domain's models, after the core ones)
+    RESPONSE_EXCERPT_CHARS,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookMessage,
+)
+
+__all__ = [
+    "RESPONSE_EXCERPT_CHARS",
+    "Notification",
+    "NotificationBroadcast",
+    "NotificationPreference",
+    "OutboxEmail",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookMessage",
+    "new_message_id",
+]

@@ -9,9 +9,9 @@ from django.core import signing
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .events import Category, Frequency, configurable_categories, get_category
-from .models import Notification, NotificationPreference
-from .permissions import can_view_notification
+from ..events import Category, Frequency, configurable_categories, get_category
+from ..models import Notification, NotificationPreference
+from ..permissions import can_view_notification
 
 if TYPE_CHECKING:
     from members.models import User
@@ -63,7 +63,7 @@ def unsubscribe_target_get(*, token: str) -> tuple[User, Category]:
     Http404 for a tampered or malformed token, an unknown or inactive person, or a category
     that cannot be switched off (account and security messages): nothing is revealed.
     """
-    from .services import unsubscribe_token_load
+    from ..services import unsubscribe_token_load
 
     try:
         user_id, category_code = unsubscribe_token_load(token)

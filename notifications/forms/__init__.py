@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from .events import Frequency, configurable_categories
+from ..events import Frequency, configurable_categories
 
 
 class PreferencesForm(forms.Form):

@@ -20,9 +20,9 @@ from django_htmx.http import trigger_client_event
 
 from cluster_portal.core.forms import add_service_error
 
-from . import selectors, services
-from .forms import PreferencesForm
-from .models import Notification
+from .. import selectors, services
+from ..forms import PreferencesForm
+from ..models import Notification
 
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails

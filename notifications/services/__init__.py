@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 
 from cluster_portal.tasks import enqueue_on_commit
 
-from .audiences import resolve_audience
-from .events import (
+from ..audiences import resolve_audience
+from ..events import (
     Category,
     Event,
     Frequency,
@@ -37,8 +37,8 @@ from .events import (
     render_event_texts,
     storable_context,
 )
-from .models import Notification, NotificationBroadcast, NotificationPreference, OutboxEmail
-from .selectors import frequencies_for_users, notification_get_for_user
+from ..models import Notification, NotificationBroadcast, NotificationPreference, OutboxEmail
+from ..selectors import frequencies_for_users, notification_get_for_user
 
 if TYPE_CHECKING:
     from members.models import User
@@ -236,7 +236,7 @@ def _write_notifications(
     OutboxEmail.objects.bulk_create(emails)
     immediate = [e.pk for e in emails if e.frequency == Frequency.IMMEDIATE]
     if immediate:
-        from .tasks import send_outbox_batch
+        from ..tasks import send_outbox_batch
 
         enqueue_on_commit(send_outbox_batch, outbox_ids=immediate)
     return created
@@ -339,7 +339,7 @@ def notify_audience(
     Raises ``UnknownEventError``, ``UnknownAudienceError`` or ``ValueError`` (bad url, params or
     context) before writing anything.
     """
-    from .tasks import expand_notification_broadcast
+    from ..tasks import expand_notification_broadcast
 
     spec = get_event(event)
     _check_portal_path(url)
@@ -462,7 +462,7 @@ def notify_email(
                 user=None,
             ),
         )
-        from .tasks import send_outbox_batch
+        from ..tasks import send_outbox_batch
 
         enqueue_on_commit(send_outbox_batch, outbox_ids=[row.pk])
     return row

@@ -1,0 +1,1 @@
+"""One module per report kind; each registers its ``ReportKindSpec`` in ``reports.catalogue``."""

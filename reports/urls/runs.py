@@ -1,0 +1,5 @@
+"""Stub: written by the runs part."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
