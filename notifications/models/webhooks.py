@@ -177,7 +177,9 @@ class WebhookDelivery(DurableJob):
     )
     #: The outcome of the last attempt (``retries.Outcome`` value), for the log's filter.
     last_outcome = models.CharField(_("last outcome"), max_length=20, blank=True)
-    last_status_code = models.PositiveSmallIntegerField(_("last HTTP status"), null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(
+        _("last HTTP status"), null=True, blank=True
+    )
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
 
     class Meta:
