@@ -398,6 +398,7 @@ STAFF_POSITIONS = {
     "auditoria@cmsp.pe": "Auditor interno",
     "convocatorias@cmsp.pe": "Gestora de convocatorias de innovación",
     "portafolio@cmsp.pe": "Gestora del portafolio de proyectos",
+    "reportes@cmsp.pe": "Responsable de seguimiento y reportes",
 }
 DEMO_PHONES = {
     "secretaria@cmsp.pe": "+5154201234",

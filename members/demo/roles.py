@@ -41,6 +41,9 @@ DEMO_STAFF = [
     # Edits the knowledge base: reviews and publishes articles, keeps the barrier register and
     # the value-added opportunities (knowledge.demo acts as her).
     ("conocimiento@cmsp.pe", "Carmen Zeballos Arce", "es", [roles.EDITOR]),
+    # Monitoring and reporting: the KPI dashboard, closed periods, reports, the monthly KPI
+    # report (reports.demo acts as her).
+    ("reportes@cmsp.pe", "Verónica Ccama Huanca", "es", [roles.REPORTING_OFFICER]),
 ]
 
 
