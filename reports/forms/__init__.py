@@ -1,0 +1,1 @@
+"""Forms of reports' pages, one module per sub-domain: ``runs`` and ``kpis``."""

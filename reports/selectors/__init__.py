@@ -1,0 +1,1 @@
+"""Reads of reports, one module per sub-domain: ``runs`` and ``kpis``."""
