@@ -13,10 +13,10 @@ WEBHOOK_ENDPOINT_DISABLED = register_event(
     Event(
         code="webhooks.endpoint_disabled",
         category=INTEGRATIONS.code,
-        title=_("Webhook endpoint disabled: {url}"),
+        title=_("Webhook endpoint disabled: {endpoint_url}"),
         body=_(
-            "The portal stopped sending events to {url}. Reason: {reason} Fix the receiver, "
-            "then enable the endpoint again on your organization's webhooks page; messages "
+            "The portal stopped sending events to {endpoint_url}. Reason: {reason} Fix the "
+            "receiver, then enable the endpoint again on your organization's webhooks page; messages "
             "missed meanwhile can be redelivered from its delivery log."
         ),
     )

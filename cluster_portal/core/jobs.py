@@ -39,7 +39,10 @@ Usage::
         return WEBHOOKS.sweep()
 
 ``perform(row)`` does the work and returns ``None`` or a mapping of extra fields to store with
-the ``done`` status (e.g. ``{"sent_at": now}``). It raises to fail (classified by
+the ``done`` status (e.g. ``{"sent_at": now}``). The mapping may carry ``status`` itself: a job
+with its own retry policy (webhook deliveries follow the Standard Webhooks schedule and
+``Retry-After``) records its outcome — ``pending`` with its ``next_attempt_at``, ``failed`` — and
+the attempt still counts. It raises to fail (classified by
 ``is_permanent``), :class:`PermanentJobError` to fail for good, or :class:`JobDeferred` to hand the
 row back without counting an attempt (a long job that made progress and wants to continue in a
 fresh task).
