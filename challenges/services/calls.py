@@ -34,6 +34,8 @@ from cluster_portal.core import roles
 from members.models import Organization, OrganizationMember, User
 from members.services._effects import staff_recipients
 from notifications.services import notify, notify_audience
+from notifications.services.webhooks import webhook_emit
+from notifications.webhooks import payloads
 
 from .. import permissions
 from ..models import (
@@ -648,7 +650,8 @@ def call_open(*, actor: User | None = None, call: Call) -> Call:
     Idempotent: a call that is no longer scheduled is left as it is. Audited as the system and
     logged. The people of the matching organizations (``challenges.matchmaking``) are notified
     through one durable broadcast (the notification outbox expands it in chunks in the
-    background); its idempotency key makes a repeated run notify nobody twice.
+    background); its idempotency key makes a repeated run notify nobody twice. Partner systems
+    subscribed to ``call.published`` get a webhook (it is when the call takes proposals).
     """
     CALL.authorize(call, "open", actor=actor)
     locked = _lock(call)
@@ -657,6 +660,11 @@ def call_open(*, actor: User | None = None, call: Call) -> Call:
         return locked
     call = _transition(actor=None, call=locked, name="open")
     logger.info("call %s (%s) opened", call.pk, call.code)
+    webhook_emit(
+        event="call.published",
+        data=payloads.call_published_data(call),
+        visible_to=payloads.call_published_visible(call),
+    )
     notify_audience(
         audience="challenges.call_matches",
         audience_params={"call_id": call.pk},
@@ -677,7 +685,7 @@ def call_open(*, actor: User | None = None, call: Call) -> Call:
 def call_close(*, actor: User | None = None, call: Call) -> Call:
     """The call closes (the periodic job, at ``closes_at``; ``actor`` is always None).
     Idempotent; audited as the system and logged. Organizations with a logged extension may
-    still submit until theirs (``ACCEPTS_EXTENDED``)."""
+    still submit until theirs (``ACCEPTS_EXTENDED``). Webhook ``call.closed``."""
     CALL.authorize(call, "close", actor=actor)
     locked = _lock(call)
     if not CALL.state_allows(locked, "close"):
@@ -685,6 +693,11 @@ def call_close(*, actor: User | None = None, call: Call) -> Call:
         return locked
     call = _transition(actor=None, call=locked, name="close")
     logger.info("call %s (%s) closed", call.pk, call.code)
+    webhook_emit(
+        event="call.closed",
+        data=payloads.call_closed_data(call),
+        visible_to=payloads.call_closed_visible(call),
+    )
     return call
 
 

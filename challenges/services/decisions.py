@@ -9,8 +9,9 @@ call's decisions in one batch.
   stood, the rationale, and the SHA-256 of the canonical JSON of :func:`batch_document`), every
   decision linked to it, each proposal moved by the ``PROPOSAL`` table (``award`` /
   ``not_select``), the call by ``CALL`` ``decide``, the applicants' and partners' admins told
-  (in-app + email through the outbox, each in their language), audited. Once only: the batch is
-  one per call, and a published decision never changes.
+  (in-app + email through the outbox, each in their language), audited; partner systems of
+  the organizations with a decided proposal get the ``results.published`` webhook. Once only:
+  the batch is one per call, and a published decision never changes.
 
 Refusals: ``PermissionDenied`` (who) or ``ValidationError`` (what; ``invalid_transition`` for a
 call or proposal whose state does not allow it; one ``incomplete`` item per proposal without a
@@ -34,6 +35,8 @@ from django.utils.translation import gettext as _
 from cluster_portal.audit.services import audit_decision
 from members.models import OrganizationMember, User
 from notifications.services import notify
+from notifications.services.webhooks import webhook_emit
+from notifications.webhooks import payloads
 
 from .. import permissions
 from ..models import (
@@ -395,6 +398,11 @@ def decisions_publish(*, actor: User, call: Call, rationale: str) -> DecisionBat
         action="call.decisions_publish",
         changes={"status": (before, call.status)},
         reason=f"{rationale}\n\nsha256={batch.sha256}",
+    )
+    webhook_emit(
+        event="results.published",
+        data=payloads.results_published_data(batch),
+        visible_to=payloads.results_published_visible(batch),
     )
     # Each award becomes a project of the portfolio, in this same transaction.
     from .portfolio import projects_create_for_call_awards

@@ -52,6 +52,8 @@ from cluster_portal.files.validation import DOCUMENT_KINDS
 from members.models import Organization, OrganizationMember, User
 from members.services._effects import staff_recipients
 from notifications.services import notify
+from notifications.services.webhooks import webhook_emit
+from notifications.webhooks import payloads
 
 from .. import permissions
 from ..models import ImpactEntry, Project, ProjectOrganization
@@ -533,7 +535,8 @@ def impact_reject(*, actor: User, entry: ImpactEntry, reason: str) -> ImpactEntr
 def impact_verify(*, actor: User, entry: ImpactEntry) -> ImpactEntry:
     """A portfolio manager verifies a confirmed entry (``confirmed`` → ``verified``): it now
     counts in the totals (tag ``IN_TOTALS``), replacing what it corrects. Not by the person who
-    confirmed it. Tells the supplier lead's people (``challenges.impact_verified``). Audited."""
+    confirmed it. Tells the supplier lead's people (``challenges.impact_verified``) and partner
+    systems (webhook ``impact.entry.verified``). Audited."""
     IMPACT.authorize(entry, "verify", actor=actor)
     entry = _lock(entry)
     IMPACT.require(entry, "verify", actor=actor)
@@ -556,5 +559,10 @@ def impact_verify(*, actor: User, entry: ImpactEntry) -> ImpactEntry:
         "challenges.impact_verified",
         entry,
         actor,
+    )
+    webhook_emit(
+        event="impact.entry.verified",
+        data=payloads.impact_entry_verified_data(entry),
+        visible_to=payloads.impact_entry_verified_visible(entry),
     )
     return entry

@@ -40,6 +40,11 @@ Decisions taken here:
   each once (``ProgressReminder``), only for running projects (planned or active).
 * Notifications (category ``projects``) go to organizations' *admins*, plus the person who
   submitted the milestone or wrote the update, never to the person acting.
+* Every change of a project the portfolio API shows emits the ``project.updated`` webhook
+  with its kind (:func:`_announce`): its fields, organizations and funding (``details``), its
+  status, milestones, KPIs and measurements (``indicator``), and a progress update (the team
+  reported; the partner asks the portal for it). Creating a project does not (no such
+  event), nor do progress comments.
 """
 
 from __future__ import annotations
@@ -63,6 +68,8 @@ from cluster_portal.files.models import Attachment
 from cluster_portal.files.services import attachment_create
 from cluster_portal.files.validation import DOCUMENT_KINDS, IMAGE_KINDS, validate_upload
 from members.models import Capability, Organization, OrganizationMember, User
+from notifications.services.webhooks import webhook_emit
+from notifications.webhooks import payloads
 
 from .. import permissions
 from ..models import (
@@ -195,6 +202,16 @@ def project_url(project: Project) -> str:
         return reverse("challenges:project_detail", kwargs={"project_id": project.pk})
     except NoReverseMatch:
         return ""
+
+
+def _announce(project: Project, change: str) -> None:
+    """The ``project.updated`` webhook for partner systems (``change``: one of
+    ``payloads.PROJECT_CHANGES``), in the caller's transaction."""
+    webhook_emit(
+        event="project.updated",
+        data=payloads.project_updated_data(project, changes=[change]),
+        visible_to=payloads.project_updated_visible(project),
+    )
 
 
 def _org_ids(project: Project, roles: Iterable[str]) -> set[int]:
@@ -597,6 +614,7 @@ def project_update(*, actor: User, project: Project, data: Mapping[str, Any]) ->
     project.updated_at = timezone.now()
     project.save(update_fields=[*dict.fromkeys(fields), "updated_at"])
     audit_decision(actor=actor, target=project, action="project.update", changes=changes)
+    _announce(project, "details")
     return project
 
 
@@ -642,6 +660,7 @@ def project_transition(*, actor: User, project: Project, name: str, reason: str 
         changes={"status": (before, project.status)},
         reason=reason,
     )
+    _announce(project, "status")
     return project
 
 
@@ -671,6 +690,7 @@ def project_participant_add(
         action="project.participant_add",
         changes={role: ("", organization.display_name)},
     )
+    _announce(project, "details")
     return participant
 
 
@@ -692,6 +712,7 @@ def project_participant_remove(*, actor: User, participant: ProjectOrganization)
         action="project.participant_remove",
         changes={participant.role: (participant.organization.display_name, "")},
     )
+    _announce(project, "details")
 
 
 @transaction.atomic
@@ -726,6 +747,7 @@ def project_funding_add(
         action="project.funding_add",
         changes={"funding": ("", f"{funding.source}: {format_money(amount, 'es')} ({kind})")},
     )
+    _announce(project, "details")
     return funding
 
 
@@ -742,6 +764,7 @@ def project_funding_remove(*, actor: User, funding: ProjectFunding) -> None:
         action="project.funding_remove",
         changes={"funding": (f"{funding.source}: {format_money(funding.amount, 'es')}", "")},
     )
+    _announce(project, "details")
 
 
 # --- Milestones ------------------------------------------------------------------------------
@@ -786,6 +809,7 @@ def milestone_add(
         action="milestone.add",
         changes={"milestone": ("", f"{milestone.title} ({_date(due_on)}, {weight})")},
     )
+    _announce(project, "milestone")
     return milestone
 
 
@@ -822,6 +846,7 @@ def milestone_update(*, actor: User, milestone: Milestone, data: Mapping[str, An
     milestone.full_clean()
     milestone.save(update_fields=fields)
     audit_decision(actor=actor, target=milestone, action="milestone.update", changes=changes)
+    _announce(project, "milestone")
     return milestone
 
 
@@ -889,6 +914,7 @@ def milestone_submit(
         changes={"status": (Milestone.Status.PENDING, milestone.status)},
         reason=note,
     )
+    _announce(project, "milestone")
     from notifications.services import notify
 
     notify(
@@ -938,6 +964,7 @@ def milestone_accept(*, actor: User, milestone: Milestone) -> Milestone:
         action="milestone.accept",
         changes={"status": (Milestone.Status.SUBMITTED, milestone.status)},
     )
+    _announce(project, "milestone")
     from notifications.services import notify
 
     notify(
@@ -980,6 +1007,7 @@ def milestone_return(*, actor: User, milestone: Milestone, reason: str) -> Miles
         changes={"status": (Milestone.Status.SUBMITTED, milestone.status)},
         reason=reason,
     )
+    _announce(project, "milestone")
     from notifications.services import notify
 
     submitted_at = milestone.submitted_at.isoformat() if milestone.submitted_at else ""
@@ -1012,6 +1040,7 @@ def milestone_cancel(*, actor: User, milestone: Milestone, reason: str = "") -> 
         changes={"status": (before, milestone.status)},
         reason=(reason or "").strip(),
     )
+    _announce(milestone.project, "milestone")
     return milestone
 
 
@@ -1052,6 +1081,7 @@ def indicator_add(*, actor: User, project: Project, data: Mapping[str, Any]) -> 
         action="indicator.add",
         changes={"indicator": ("", f"{indicator.name} ({indicator.unit})")},
     )
+    _announce(project, "indicator")
     return indicator
 
 
@@ -1085,6 +1115,7 @@ def indicator_update(*, actor: User, indicator: Indicator, data: Mapping[str, An
     indicator.full_clean()
     indicator.save(update_fields=fields)
     audit_decision(actor=actor, target=indicator, action="indicator.update", changes=changes)
+    _announce(project, "indicator")
     return indicator
 
 
@@ -1149,6 +1180,7 @@ def measurement_record(
             changes={str(period_start): ("", str(number))},
             reason=comment,
         )
+        _announce(project, "indicator")
         return measurement
     before = (measurement.value, measurement.period_end)
     measurement.period_end = period_end
@@ -1169,6 +1201,7 @@ def measurement_record(
         },
         reason=comment,
     )
+    _announce(project, "indicator")
     return measurement
 
 
@@ -1219,6 +1252,7 @@ def progress_update_submit(
         action="progress_update.submit",
         changes={"next_update_due": (before, project.next_update_due)},
     )
+    _announce(project, "progress_update")
     from notifications.services import notify
 
     notify(

@@ -33,6 +33,8 @@ from cluster_portal.core.references import next_reference
 from members.models import Capability, Organization, OrganizationMember, User
 from members.services._effects import staff_recipients
 from notifications.services import notify
+from notifications.services.webhooks import webhook_emit
+from notifications.webhooks import payloads
 
 from .. import permissions
 from ..models import Challenge, SurveyRound
@@ -464,12 +466,20 @@ def _decide(challenge: Challenge, name: str, actor: User) -> Challenge:
 @transaction.atomic
 def challenge_accept(*, actor: User, challenge: Challenge) -> Challenge:
     """Accept a challenge from the queue: it is published (by its confidentiality) and can
-    become part of a call. The company is notified."""
+    become part of a call. The company is notified. Partner systems that may read it get the
+    ``challenge.created`` webhook: acceptance, not creation, is when a challenge enters the
+    catalogue partners read (a draft or a queued one is only its company's and the
+    secretariat's)."""
     challenge = _decide(challenge, "accept", actor)
     challenge.queued_at = None
     challenge.save(update_fields=["status", "triaged_by", "triaged_at", "queued_at", "updated_at"])
     audit_decision(actor=actor, action="challenge.accept", target=challenge)
     _notify_company(challenge, "challenges.challenge_accepted", actor)
+    webhook_emit(
+        event="challenge.created",
+        data=payloads.challenge_created_data(challenge),
+        visible_to=payloads.challenge_created_visible(challenge),
+    )
     return challenge
 
 

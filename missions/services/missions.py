@@ -43,6 +43,8 @@ from cluster_portal.core.peru import Region
 from cluster_portal.core.references import next_reference
 from members.models import Organization, User
 from notifications.services import notify_audience
+from notifications.services.webhooks import webhook_emit
+from notifications.webhooks import payloads
 
 from .. import calendars
 from ..groups import Group
@@ -554,7 +556,8 @@ def mission_publish(*, actor: User, mission: Mission) -> Mission:
     application window that has not closed and valid rules (one itemized ``ValidationError``
     otherwise). Sets ``published_at`` and tells the people of eligible member organizations
     through ONE durable broadcast (``missions.eligible_people``, key
-    ``missions.published:<pk>``: a repeat notifies nobody twice). Audited."""
+    ``missions.published:<pk>``: a repeat notifies nobody twice) and partner systems through the
+    ``mission.published`` webhook. Audited."""
     MISSION.authorize(mission, "publish", actor=actor)
     mission = _lock(mission)
     MISSION.require(mission, "publish", actor=actor)
@@ -585,6 +588,11 @@ def mission_publish(*, actor: User, mission: Mission) -> Mission:
         actor=actor,
         url=mission_public_url(mission),
         idempotency_key=f"missions.published:{mission.pk}",
+    )
+    webhook_emit(
+        event="mission.published",
+        data=payloads.mission_published_data(mission),
+        visible_to=payloads.mission_published_visible(mission),
     )
     return mission
 
