@@ -5,9 +5,13 @@ aggregates, spread, disagreement), *Reviews* (every submitted review's score per
 its raw and calibrated totals) and *Calibration* (each evaluator's reviews, mean, standard
 deviation and shrink factor). Headers are in the active language.
 
-No answer to the call's questions is exported (so nothing of ``CallQuestion.personal_data``),
-and every text cell is written as text: a title typed as ``=HYPERLINK(...)`` by an applicant,
-or a tied rank ``=2``, must never become a formula in the coordinator's spreadsheet.
+No answer to the call's questions is exported (so nothing of ``CallQuestion.personal_data``).
+Every cell goes through :func:`reports.spreadsheets.neutralize`, the one formula-injection rule of
+the portal's spreadsheets: text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return is prefixed with ``'`` (a title typed as ``=HYPERLINK(...)`` by an applicant, or a tied
+rank ``=2``, must never become a formula in the coordinator's spreadsheet, nor after the sheet
+is saved as CSV); text cells are also stored as text, so that a title such as ``#N/A`` is not
+read as an error value.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
+
+from reports.spreadsheets import neutralize
 
 from .scoring import display
 from .selectors.ranking import Ranking
@@ -37,10 +43,11 @@ def _number(value: float | None) -> float | None:
 
 
 def _append(sheet: Worksheet, values: list[Any]) -> None:
-    sheet.append(values)
-    for cell, value in zip(sheet[sheet.max_row], values, strict=True):
+    cells = [neutralize(value) for value in values]
+    sheet.append(cells)
+    for cell, value in zip(sheet[sheet.max_row], cells, strict=True):
         if isinstance(value, str):
-            cell.data_type = "s"  # openpyxl reads "=..." as a formula: never here
+            cell.data_type = "s"  # openpyxl would read "#N/A" as an error value
 
 
 def _header(sheet: Worksheet, labels: list[str]) -> None:

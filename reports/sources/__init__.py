@@ -1,1 +1,14 @@
-"""One module per report kind; each registers its ``ReportKindSpec`` in ``reports.catalogue``."""
+"""One module per report kind; each registers its ``ReportKindSpec`` in ``reports.catalogue``.
+
+``common`` holds what the kinds share (the filter form's base, labels, money cells).
+"""
+
+from . import (  # noqa: F401  (imported for their registration)
+    call_proposals,
+    call_ranking,
+    impact_ledger,
+    member_directory,
+    mission_delegation,
+    portfolio,
+    results_framework,
+)

@@ -444,10 +444,11 @@ def test_xlsx_export():
     rows = [[c.value for c in row] for row in ranking.iter_rows(min_row=2)]
     assert rows[0] == ["1", "CMSP-2026-0001", "Propuesta P1", "Líder P1 S.A.C.", "Submitted",
                        2, 4.0, 3.9706, 1.0, "No"]  # fmt: skip
-    assert [r[0] for r in rows] == ["1", "=2", "=2", "4", None]
-    # Text stays text: a tie marker or a title starting with "=" is no formula.
+    # A tie marker or a title starting with "=" is no formula: neutralized with a leading
+    # quote (reports.spreadsheets.neutralize), stored as text.
+    assert [r[0] for r in rows] == ["1", "'=2", "'=2", "4", None]
     assert ranking["A3"].data_type == "s"
-    assert ranking["C3"].value == '=HYPERLINK("http://evil.example","clic")'
+    assert ranking["C3"].value == '\'=HYPERLINK("http://evil.example","clic")'
     assert ranking["C3"].data_type == "s"
     assert rows[2][9] == "Yes"  # P3 disagrees
 
