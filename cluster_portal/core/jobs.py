@@ -208,10 +208,12 @@ class JobQueue(Generic[J]):
     # --- Running -----------------------------------------------------------------------------
 
     def _finish(self, row: J, **fields: Any) -> None:
-        """Record an outcome, only if the row is still ours (still running)."""
-        self.model._default_manager.filter(pk=row.pk, status=self.model.STATUS_RUNNING).update(
-            updated_at=timezone.now(), **fields
-        )
+        """Record an outcome, only if the row is still ours: still running under *our* claim (a
+        worker that outlived ``stale_after`` must not overwrite the run of the one that took the
+        row over)."""
+        self.model._default_manager.filter(
+            pk=row.pk, status=self.model.STATUS_RUNNING, claimed_at=row.claimed_at
+        ).update(updated_at=timezone.now(), **fields)
 
     def run(self, row: J) -> str:
         """Perform a claimed row and record the outcome. Returns the new status (or DEFERRED)."""

@@ -177,6 +177,23 @@ def test_sweep_recovers_abandoned_rows_but_not_live_ones() -> None:
     assert _status(live) == JobStatus.RUNNING
 
 
+def test_a_worker_that_outlived_its_claim_cannot_overwrite_the_new_claim() -> None:
+    """Worker A claims, stalls past ``stale_after``; a sweep hands the row to worker B, which is
+    still running it when A wakes up and finishes: A's outcome is dropped."""
+    queue = _queue(stale_after=timedelta(minutes=10))
+    row = NotificationBroadcastFactory()
+    first = queue.claim(pk=row.pk)
+    assert first is not None
+    Job.objects.filter(pk=row.pk).update(claimed_at=timezone.now() - timedelta(minutes=11))
+    second = queue.claim(include_stale=True)
+    assert second is not None and second.pk == row.pk
+    queue._finish(first, status=JobStatus.FAILED, last_error="A was late")
+    row.refresh_from_db()
+    assert (row.status, row.last_error, row.attempts) == (JobStatus.RUNNING, "", 2)
+    assert queue.run(second) == JobStatus.DONE
+    assert _status(row) == JobStatus.DONE
+
+
 def test_finished_rows_are_left_alone() -> None:
     rows = [
         NotificationBroadcastFactory(status=status)
