@@ -7,7 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Notification, NotificationBroadcast, NotificationPreference, OutboxEmail
+from .models import (
+    Notification,
+    NotificationBroadcast,
+    NotificationPreference,
+    OutboxEmail,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 
 @admin.register(Notification)
@@ -144,3 +152,96 @@ class NotificationBroadcastAdmin(admin.ModelAdmin):
             "%(count)d broadcast will be resumed.", "%(count)d broadcasts will be resumed.", count
         ) % {"count": count}
         self.message_user(request, message, messages.SUCCESS)
+
+
+# --- Webhooks (read-only: partners manage their endpoints in the portal and the API) ------------
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    """Endpoints as the secretariat reads them: never the signing secrets."""
+
+    list_display = (
+        "url",
+        "organization",
+        "is_active",
+        "disabled_reason",
+        "failing_since",
+        "last_success_at",
+        "created_at",
+    )
+    list_filter = ("is_active", "disabled_reason")
+    search_fields = ("url", "description", "organization__legal_name", "organization__trade_name")
+    date_hierarchy = "created_at"
+    list_select_related = ("organization",)
+    # The secrets (``secret``, ``previous_secret``) are left out of every admin page.
+    fields = readonly_fields = (
+        "organization",
+        "url",
+        "description",
+        "events",
+        "is_active",
+        "disabled_reason",
+        "disabled_at",
+        "failing_since",
+        "last_success_at",
+        "previous_secret_expires_at",
+        "client",
+        "created_by",
+        "created_at",
+        "updated_at",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class WebhookAttemptInline(admin.TabularInline):
+    model = WebhookAttempt
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = (
+        "attempted_at",
+        "outcome",
+        "status_code",
+        "duration_ms",
+        "error",
+        "response_excerpt",
+    )
+    ordering = ("-attempted_at", "-pk")
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    """The delivery log, with each delivery's attempts."""
+
+    list_display = (
+        "message",
+        "endpoint",
+        "status",
+        "attempts",
+        "last_status_code",
+        "next_attempt_at",
+        "delivered_at",
+        "created_at",
+    )
+    list_filter = ("status", "message__event_type")
+    search_fields = ("message__msg_id", "endpoint__url", "endpoint__organization__legal_name")
+    date_hierarchy = "created_at"
+    list_select_related = ("message", "endpoint")
+    inlines = (WebhookAttemptInline,)
+    readonly_fields = tuple(
+        f.name for f in WebhookDelivery._meta.get_fields() if f.concrete and not f.primary_key
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
