@@ -1,5 +1,10 @@
-"""Report endpoints, included in ``/api/v1/``: ``reports/kpis/`` (stub until written)."""
+"""Report endpoints, included in ``/api/v1/``: ``reports/kpis/`` and ``reports/kpis/periods/``."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern] = []
+from .views import ClosedPeriodListView, KpiView
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("reports/kpis/", KpiView.as_view(), name="report_kpis"),
+    path("reports/kpis/periods/", ClosedPeriodListView.as_view(), name="report_kpi_periods"),
+]

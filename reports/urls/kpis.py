@@ -1,5 +1,10 @@
-"""Stub: written by the kpis part."""
+"""Routes of the KPI dashboard (``views.kpis``), under ``/staff/reports/``."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern] = []
+from ..views import kpis as views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.dashboard, name="dashboard"),
+    path("periods/close/", views.period_close, name="period_close"),
+]
