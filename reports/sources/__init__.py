@@ -6,6 +6,7 @@
 from . import (  # noqa: F401  (imported for their registration)
     call_proposals,
     call_ranking,
+    cluster_kpis,
     impact_ledger,
     member_directory,
     mission_delegation,
