@@ -16,8 +16,8 @@ WEBHOOK_ENDPOINT_DISABLED = register_event(
         title=_("Webhook endpoint disabled: {endpoint_url}"),
         body=_(
             "The portal stopped sending events to {endpoint_url}. Reason: {reason} Fix the "
-            "receiver, then enable the endpoint again on your organization's webhooks page; messages "
-            "missed meanwhile can be redelivered from its delivery log."
+            "receiver, then enable the endpoint again on your organization's webhooks page; "
+            "messages missed meanwhile can be redelivered from its delivery log."
         ),
     )
 )

@@ -24,6 +24,7 @@ from django.core import exceptions as django_exceptions
 from django.core.signals import got_request_exception
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
@@ -169,8 +170,12 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     return response
 
 
+@csrf_exempt
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
-    """Unknown URLs under /api/ answer in the API's error shape, not with the HTML 404 page."""
+    """Unknown URLs under /api/ answer in the API's error shape, not with the HTML 404 page.
+
+    CSRF-exempt: it changes nothing, and a POST or DELETE with a session cookie to an unknown
+    path must get this JSON 404, not Django's HTML CSRF page."""
     return JsonResponse(
         error_payload(
             status_code=404, code="not_found", detail=str(exceptions.NotFound.default_detail)

@@ -34,6 +34,8 @@ MEMBER = "member"
 STAFF = "staff"
 #: An outside expert of the evaluator pool with several assignments (only on evaluator pages).
 EVALUATOR = "evaluator"
+#: An administrator of the demo partner organization (API access, webhooks; only on its pages).
+PARTNER = "partner"
 ROLES: tuple[str, ...] = (VISITOR, MEMBER, STAFF)
 SIGNED_IN: tuple[str, ...] = (MEMBER, STAFF)
 
@@ -41,6 +43,7 @@ SIGNED_IN: tuple[str, ...] = (MEMBER, STAFF)
 MEMBER_EMAIL = "bench.member@example.pe"
 STAFF_EMAIL = "bench.staff@example.pe"
 EVALUATOR_EMAIL = "bench.evaluator@example.pe"
+PARTNER_EMAIL = "bench.partner@example.pe"
 #: Assignments the bench evaluator gets at 1x (``_scale_evaluation`` adds more).
 EVALUATOR_ASSIGNMENTS = 6
 
@@ -539,6 +542,64 @@ def _api_search(ctx: BenchContext) -> Iterable[Any]:
     return search(user=ctx.user, q=SEARCH_QUERY, page_size=50).hits
 
 
+# Reports (issue 14): the KPI dashboard and its API for the current month (live figures: a
+# constant number of aggregate queries), the closed periods, the person's report runs; webhooks:
+# the partner administrator's endpoints and one endpoint's delivery log. The public event
+# catalogue reads no database; the webhooks API answers partner tokens only (its query counts
+# are tested in tests/notifications/webhooks/test_api.py).
+
+
+def _reports_kpis(ctx: BenchContext) -> Iterable[Any]:
+    from reports.kpis import current_period
+    from reports.selectors.kpis import kpis_for_period
+
+    period = current_period("month", timezone.localdate())
+    return [kpis_for_period(kind="month", starts_on=period.starts_on)]
+
+
+def _reports_periods(ctx: BenchContext) -> Iterable[Any]:
+    from reports.selectors.kpis import closed_periods
+
+    return closed_periods()[:25]
+
+
+def _reports_runs(ctx: BenchContext) -> Iterable[Any]:
+    from reports.selectors.runs import runs_for_requester
+    from reports.views.runs import PAGE_SIZE
+
+    return runs_for_requester(user=ctx.user)[:PAGE_SIZE]
+
+
+def _webhook_endpoints(ctx: BenchContext) -> Iterable[Any]:
+    from notifications.selectors.webhooks import endpoints_of, webhook_organizations_for_user
+
+    organizations = webhook_organizations_for_user(user=ctx.user)
+    return endpoints_of([organization.pk for organization in organizations])
+
+
+def _bench_endpoint() -> Any:
+    from notifications.models import WebhookEndpoint
+
+    return (
+        WebhookEndpoint.objects.filter(organization__memberships__user__email=PARTNER_EMAIL)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _webhook_log_url() -> str:
+    endpoint = _bench_endpoint()
+    return f"/webhooks/{endpoint.pk}/" if endpoint is not None else "/webhooks/"
+
+
+def _webhook_log(ctx: BenchContext) -> Iterable[Any]:
+    from notifications.selectors.webhooks import delivery_log
+    from notifications.views.webhooks import PAGE_SIZE
+
+    endpoint = _bench_endpoint()
+    return delivery_log(endpoint=endpoint)[:PAGE_SIZE] if endpoint is not None else []
+
+
 PAGES: list[BenchPage] = [
     BenchPage("members: directory", "/members/directory/", ROLES, _directory),
     BenchPage(
@@ -700,6 +761,14 @@ PAGES: list[BenchPage] = [
         SIGNED_IN,
         _api_search,
     ),
+    BenchPage("reports: KPI dashboard", "/staff/reports/", (STAFF,), _reports_kpis),
+    BenchPage("reports: runs", "/staff/reports/runs/", (STAFF,), _reports_runs),
+    BenchPage("api: reports/kpis", "/api/v1/reports/kpis/", (STAFF,), _reports_kpis),
+    BenchPage(
+        "api: reports/kpis/periods", "/api/v1/reports/kpis/periods/", (STAFF,), _reports_periods
+    ),
+    BenchPage("webhooks: endpoints", "/webhooks/", (PARTNER,), _webhook_endpoints),
+    BenchPage("webhooks: delivery log", _webhook_log_url, (PARTNER,), _webhook_log),
 ]
 
 
@@ -739,7 +808,32 @@ def bench_users() -> dict[str, Any]:
     )
     if created:
         TOTP.activate(staff, generate_totp_secret())
-    return {VISITOR: AnonymousUser(), MEMBER: member, STAFF: staff, EVALUATOR: _bench_evaluator()}
+    return {
+        VISITOR: AnonymousUser(),
+        MEMBER: member,
+        STAFF: staff,
+        EVALUATOR: _bench_evaluator(),
+        PARTNER: _bench_partner(),
+    }
+
+
+def _bench_partner() -> Any:
+    """An administrator of the demo partner organization (``notifications.demo``: API access and
+    webhook endpoints). Idempotent."""
+    from cluster_portal.api.models import PartnerClient
+    from members.models import OrganizationMember, User
+
+    user, _ = User.objects.get_or_create(
+        email=PARTNER_EMAIL, defaults={"full_name": "Bench Partner", "language": "es"}
+    )
+    client = PartnerClient.objects.filter(is_active=True).order_by("pk").first()
+    if client is not None:
+        OrganizationMember.objects.get_or_create(
+            user=user,
+            organization_id=client.organization_id,
+            defaults={"role": OrganizationMember.Role.ADMIN},
+        )
+    return user
 
 
 def _bench_evaluator() -> Any:
@@ -1616,6 +1710,65 @@ def _scale_knowledge(factor: int, *, stdout: io.TextIOBase | Any) -> None:
     )
 
 
+def _scale_webhooks(factor: int, *, stdout: io.TextIOBase | Any) -> None:
+    """At 10x, 60 x factor more deliveries (each with two attempts) on the demo partner's first
+    endpoint, so its delivery log pages through many rows."""
+    from notifications.models import WebhookAttempt, WebhookDelivery, WebhookMessage
+    from notifications.services.webhooks import message_payload
+    from notifications.webhooks.signing import new_message_id
+
+    endpoint = _bench_endpoint() or _first_endpoint()
+    if factor <= 1 or endpoint is None:
+        return
+    now = timezone.now()
+    messages = WebhookMessage.objects.bulk_create(
+        [
+            WebhookMessage(
+                msg_id=new_message_id(),
+                event_type="call.published",
+                payload=message_payload(event_type="call.published", data={"id": n}),
+                created_at=now - datetime.timedelta(minutes=n),
+            )
+            for n in range(60 * factor)
+        ]
+    )
+    deliveries = WebhookDelivery.objects.bulk_create(
+        [
+            WebhookDelivery(
+                endpoint=endpoint,
+                message=message,
+                status="done",
+                attempts=2,
+                last_outcome="delivered",
+                last_status_code=200,
+                delivered_at=message.created_at,
+                created_at=message.created_at,
+            )
+            for message in messages
+        ]
+    )
+    WebhookAttempt.objects.bulk_create(
+        [
+            WebhookAttempt(
+                delivery=delivery,
+                attempted_at=delivery.created_at,
+                outcome=outcome,
+                status_code=code,
+                duration_ms=120,
+            )
+            for delivery in deliveries
+            for outcome, code in (("transient", 500), ("delivered", 200))
+        ]
+    )
+    stdout.write(f"  webhooks: +{len(deliveries)} deliveries\n")
+
+
+def _first_endpoint() -> Any:
+    from notifications.models import WebhookEndpoint
+
+    return WebhookEndpoint.objects.order_by("pk").first()
+
+
 SCALERS: list[Callable[..., None]] = [
     _scale_members,
     _scale_challenges,
@@ -1623,4 +1776,5 @@ SCALERS: list[Callable[..., None]] = [
     _scale_portfolio,
     _scale_missions,
     _scale_knowledge,
+    _scale_webhooks,
 ]

@@ -106,6 +106,26 @@ STAFF_AREAS: tuple[StaffArea, ...] = (
         count_label=_("articles waiting for review"),
     ),
     StaffArea(
+        "reports_staff:dashboard",
+        _("KPI dashboard"),
+        "graph-up",
+        frozenset({roles.VIEW_REPORTS}),
+        _(
+            "The cluster's figures by month, quarter or year, with their definitions; close a "
+            "period to freeze what was reported to funders."
+        ),
+    ),
+    StaffArea(
+        "reports_staff:run_list",
+        _("Reports and exports"),
+        "file-earmark-spreadsheet",
+        frozenset({roles.VIEW_STAFF_AREA}),
+        _(
+            "Spreadsheets made in the background: KPIs, a call's ranking and proposals, the "
+            "portfolio, the impact ledger, the results framework, delegations, the directory."
+        ),
+    ),
+    StaffArea(
         "audit:logentry_list",
         _("Audit log"),
         "journal-check",

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cluster_portal.core.forms import add_service_error, error_text
+from notifications.permissions import can_manage_webhooks
 
 from ..forms.membership import ApplicationResponseForm, MotivationForm
 from ..forms.team import InvitationForm, RoleForm
@@ -149,6 +150,11 @@ def _render_team(
             list(selectors.join_requests_pending_of_user(user=request.user))
             if access.membership
             else []
+        ),
+        # Administrators of an organization with API access manage its webhooks (one query,
+        # for administrators only).
+        "can_manage_webhooks": bool(
+            access.is_admin and can_manage_webhooks(request.user, organization)
         ),
         "invitation_form": invitation_form or InvitationForm(),
         "response_form": ApplicationResponseForm(),

@@ -1,11 +1,8 @@
 """Webhook endpoints of the API, included in ``/api/v1/``: ``webhooks/`` (a partner's endpoints,
 their actions and delivery log) and ``webhooks/events/`` (the public event catalogue)."""
 
-from django.urls import URLPattern, URLResolver, path, re_path
-from django.views.decorators.csrf import csrf_exempt
+from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import SimpleRouter
-
-from cluster_portal.api.exceptions import api_not_found
 
 from . import views
 
@@ -40,9 +37,4 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="webhook-delivery-redeliver",
     ),
     *router.urls,
-    # Anything else under webhooks/ (a malformed id) is the API's JSON 404 for every method. The
-    # project's catch-all answers it too, but a POST or DELETE with a session cookie meets
-    # Django's CSRF check first there and gets the HTML 403 page; this one never changes
-    # anything, so it needs no CSRF token.
-    re_path(r"^webhooks/[\s\S]*$", csrf_exempt(api_not_found)),
 ]

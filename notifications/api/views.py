@@ -41,7 +41,7 @@ from cluster_portal.api.models import PartnerClient
 from cluster_portal.api.permissions import ScopedAPIPermission
 from cluster_portal.api.writes import ServiceWriteView
 
-from ..forms.webhooks import DeliveryFilter
+from ..filters import DeliveryFilter
 from ..models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from ..permissions import WEBHOOKS_MANAGE, partner_may_view_endpoint
 from ..selectors import webhooks as selectors

@@ -1,5 +1,5 @@
 """Forms of the webhook pages: an endpoint (URL, description, events, organization), a range to
-redeliver, and the delivery log's filters (shared with the API).
+redeliver. (The delivery log's filters, shared with the API, are in ``notifications.filters``.)
 
 The rules (the URL is a public ``https`` target, the events exist) are the services'
 (``notifications.services.webhooks``): these forms only shape the input, and the services'
@@ -11,14 +11,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import django_filters
 from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from cluster_portal.api.filters import StaticChoiceFilter
-from cluster_portal.core.jobs import JobStatus
 from members.models import Organization
 
 from ..models import WebhookEndpoint
@@ -133,39 +130,3 @@ class RedeliverRangeForm(forms.Form):
         if since and until and since >= until:
             self.add_error("until", _("The end must come after the start."))
         return data
-
-
-def _status_choices() -> list[tuple[str, Any]]:
-    return list(JobStatus.choices)
-
-
-def _event_choices() -> list[tuple[str, Any]]:
-    return [*catalogue.event_choices(), (catalogue.TEST_EVENT.code, catalogue.TEST_EVENT.title)]
-
-
-class DeliveryFilter(django_filters.FilterSet):
-    """The delivery log's filters, for the endpoint page and ``GET …/deliveries/``."""
-
-    status = StaticChoiceFilter(
-        choices=_status_choices, label=_("Status"), empty_label=_("Any status")
-    )
-    event_type = StaticChoiceFilter(
-        choices=_event_choices,
-        field_name="message__event_type",
-        label=_("Event"),
-        empty_label=_("Any event"),
-    )
-    created_after = django_filters.DateFilter(
-        field_name="created_at",
-        lookup_expr="date__gte",
-        label=_("From"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Created on or after this date (Lima time)."),
-    )
-    created_before = django_filters.DateFilter(
-        field_name="created_at",
-        lookup_expr="date__lte",
-        label=_("To"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Created on or before this date (Lima time)."),
-    )

@@ -118,7 +118,7 @@ def _last_attempt_duration() -> Subquery:
 def delivery_log(*, endpoint: WebhookEndpoint) -> QuerySet[WebhookDelivery]:
     """The endpoint's deliveries, newest first, each with its message and the duration of its
     last attempt (``last_duration_ms``): one query per page, whatever the rows. Filtered by
-    ``notifications.forms.webhooks.DeliveryFilter`` (status, event, dates) on the pages and
+    ``notifications.filters.DeliveryFilter`` (status, event, dates) on the pages and
     the API."""
     return (
         WebhookDelivery.objects.filter(endpoint=endpoint)

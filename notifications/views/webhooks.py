@@ -41,7 +41,8 @@ from cluster_portal.core.workflows import Action, ActionPanel, Transition
 from members.models import Organization
 
 from .. import permissions
-from ..forms.webhooks import DeliveryFilter, EndpointForm, RedeliverRangeForm
+from ..filters import DeliveryFilter
+from ..forms.webhooks import EndpointForm, RedeliverRangeForm
 from ..models import WebhookDelivery, WebhookEndpoint
 from ..selectors import webhooks as selectors
 from ..services import webhooks as services

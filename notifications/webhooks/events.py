@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +36,9 @@ class WebhookEvent:
         """The whole message's JSON Schema (envelope + data)."""
         return {
             "$schema": JSON_SCHEMA_DIALECT,
-            "$id": f"https://cmsp.pe/webhooks/schemas/{self.code}.json",
+            # Where the portal serves it (the event catalogue's ``<code>.json``).
+            "$id": settings.SITE_URL.rstrip("/")
+            + reverse("webhooks:event_schema", kwargs={"code": self.code}),
             "title": self.code,
             "type": "object",
             "additionalProperties": False,

@@ -98,7 +98,13 @@ def run_create(request: AuthenticatedRequest, kind: str) -> HttpResponse:
         )
 
     if request.method == "GET":
-        return page(spec.form_class(user=request.user), RunFormatForm())  # type: ignore[call-arg]
+        # Links may preset the filters and the format (the KPI dashboard's "generate the report
+        # of this period"): only the form's own fields, as initial values, never validated here.
+        kind_form = spec.form_class(user=request.user)  # type: ignore[call-arg]
+        kind_form.initial = {k: v for k, v in request.GET.items() if k in kind_form.fields}
+        chosen = request.GET.get("format")
+        format_initial = {"format": chosen} if chosen in ReportFormat.values else {}
+        return page(kind_form, RunFormatForm(initial=format_initial))
     kind_form = spec.form_class(data=request.POST, user=request.user)  # type: ignore[call-arg]
     format_form = RunFormatForm(request.POST)
     if not (kind_form.is_valid() & format_form.is_valid()):

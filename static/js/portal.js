@@ -100,4 +100,18 @@
       count.textContent = query ? (fieldset.dataset.filterCount || "").replace("%s", shown) : "";
     });
   });
+  // --- Copy buttons -----------------------------------------------------------------------------
+  // <button hidden data-copy-target="#id" data-copied-text="Copied">: shown only where the
+  // browser can write to the clipboard (the value stays selectable by hand everywhere); copies
+  // the target's value and says so in the button itself.
+  document.querySelectorAll("[data-copy-target]").forEach(function (button) {
+    var target = document.querySelector(button.dataset.copyTarget);
+    if (!target || !navigator.clipboard || !window.isSecureContext) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(target.value || target.textContent).then(function () {
+        button.textContent = button.dataset.copiedText || button.textContent;
+      });
+    });
+  });
 })();

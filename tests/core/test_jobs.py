@@ -186,7 +186,8 @@ def test_a_worker_that_outlived_its_claim_cannot_overwrite_the_new_claim() -> No
     assert first is not None
     Job.objects.filter(pk=row.pk).update(claimed_at=timezone.now() - timedelta(minutes=11))
     second = queue.claim(include_stale=True)
-    assert second is not None and second.pk == row.pk
+    assert second is not None
+    assert second.pk == row.pk
     queue._finish(first, status=JobStatus.FAILED, last_error="A was late")
     row.refresh_from_db()
     assert (row.status, row.last_error, row.attempts) == (JobStatus.RUNNING, "", 2)
