@@ -104,3 +104,30 @@ def test_the_kpi_report_over_the_demo_matches(seeded: None) -> None:
     assert [row["Members at the end of the month"] for row in months] == [
         month["active"] for month in counted["members"]["monthly"]
     ]
+
+
+def test_the_reports_demo_closes_periods_and_generates_reports_once(seeded: None) -> None:
+    from reports import demo as reports_demo
+    from reports.models import ClosedPeriod, ReportRun
+    from reports.services.runs import run_generate
+
+    with in_app_only():
+        reports_demo.seed(stdout=io.StringIO())
+    today = timezone.localdate()
+    for kind in ("quarter", "month"):
+        period = previous_period(current_period(kind, today))
+        closed = ClosedPeriod.objects.get(kind=kind, starts_on=period.starts_on)
+        assert closed.closed_by.email == reports_demo.OFFICER_EMAIL
+        live = kpis_compute(starts_on=period.starts_on, ends_on=period.ends_on)
+        assert normalized(closed.figures) == normalized(live)
+    runs = list(ReportRun.objects.filter(requester__email=reports_demo.OFFICER_EMAIL))
+    assert sorted(run.kind for run in runs) == ["cluster_kpis", "member_directory"]
+    for run in runs:  # the broker's part (after commit) done by hand: the rows are real
+        assert run_generate(run_id=run.pk) == "done"
+        run.refresh_from_db()
+        assert run.is_downloadable
+        assert run.rows_done > 0
+    with in_app_only():
+        reports_demo.seed(stdout=io.StringIO())
+    assert ClosedPeriod.objects.count() == 2
+    assert ReportRun.objects.filter(requester__email=reports_demo.OFFICER_EMAIL).count() == 2
