@@ -86,9 +86,27 @@ class PostResult:
     duration_ms: int = 0
 
 
+def _sorted(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {key: _sorted(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted(item) for item in value]
+    return value
+
+
 def message_body(payload: Mapping[str, Any]) -> bytes:
-    """The bytes posted for a message: compact UTF-8 JSON, identical on every attempt."""
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    """The bytes posted for a message: compact UTF-8 JSON, identical on every attempt.
+
+    The envelope in the specification's order (``type``, ``timestamp``, ``data``) and every
+    object inside with sorted keys: PostgreSQL's ``jsonb`` does not keep the order a payload was
+    written in, so the order is fixed here, the same on every database."""
+    envelope = {key: payload[key] for key in ("type", "timestamp", "data") if key in payload}
+    envelope.update({key: payload[key] for key in sorted(payload) if key not in envelope})
+    return json.dumps(
+        {key: _sorted(value) for key, value in envelope.items()},
+        separators=(",", ":"),
+        ensure_ascii=False,
+    ).encode()
 
 
 def ca_bundle() -> str | None:

@@ -22,11 +22,12 @@ from notifications.models import (
     WebhookAttempt,
     WebhookDelivery,
     WebhookEndpoint,
+    WebhookMessage,
 )
 from notifications.services.webhooks import endpoint_create, endpoint_rotate_secret
 from notifications.webhooks import delivery as engine
 from notifications.webhooks import retries, signing
-from notifications.webhooks.delivery import deliveries_sweep, delivery_run
+from notifications.webhooks.delivery import deliveries_sweep, delivery_run, message_body
 from notifications.webhooks.retries import Outcome
 from tests.members.factories import UserFactory
 
@@ -69,10 +70,12 @@ def test_a_delivery_posts_the_exact_signed_body(local_targets, receiver, partner
 
     [request] = receiver.received("/hook")
     message = delivery.message
-    assert request.body == json.dumps(
-        message.payload, separators=(",", ":"), ensure_ascii=False
-    ).encode("utf-8")
+    stored = WebhookMessage.objects.get(pk=message.pk).payload  # as the database returns it
+    assert request.body == message_body(stored)
     assert json.loads(request.body) == message.payload
+    # The envelope in the specification's order, the data's keys sorted (jsonb reorders keys).
+    assert request.body.startswith(b'{"type":"call.published","timestamp":')
+    assert list(json.loads(request.body)["data"]) == sorted(message.payload["data"])
     assert request.header("Content-Type") == "application/json"
     assert request.header("User-Agent") == "CMSP-Webhooks/1.0"
     assert request.header("Host") == f"127.0.0.1:{receiver.port}"
