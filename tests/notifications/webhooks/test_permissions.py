@@ -15,6 +15,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from members.models import Organization, OrganizationMember, User
 from notifications.models import WebhookDelivery, WebhookEndpoint
@@ -32,6 +33,15 @@ from tests.notifications.webhooks.factories import (
 from tests.permission_matrix import ROLES, user_for
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _reasons_in_english():
+    """The predicates' reasons are read in English here (the portal's default is Spanish; pages
+    requested through the client follow the request's language anyway)."""
+    with translation.override("en"):
+        yield
+
 
 #: Where ``*.example`` names resolve in the tests (a public address: the target check passes).
 PUBLIC_ADDRESS = "93.184.215.14"

@@ -73,7 +73,7 @@ def test_request_writes_the_run_audits_and_queues_after_commit(
 
 def test_request_refused_without_the_kinds_permission(fake_kind, db) -> None:
     nobody = staff_user()
-    with pytest.raises(PermissionDenied, match="You cannot generate this report"):
+    with pytest.raises(PermissionDenied, match="No puede generar este reporte"):
         _request(nobody)
     assert not ReportRun.objects.exists()
 
@@ -85,7 +85,7 @@ def test_request_refused_for_an_object_the_person_may_not_see(fake_kind, officer
 
 
 def test_request_unknown_kind_is_refused(officer) -> None:
-    with pytest.raises(PermissionDenied, match="There is no such report"):
+    with pytest.raises(PermissionDenied, match="No existe ese reporte"):
         services.run_request(actor=officer, kind="nonsense", format="xlsx", filters={})
 
 
