@@ -66,3 +66,37 @@ def test_the_recipe_refuses_a_changed_body_an_old_timestamp_and_another_secret(
     assert not verify_cmsp_webhook(secret, BODY, stale)
     assert not verify_cmsp_webhook(secret, BODY, {**headers, "webhook-signature": "v1,AAAA"})
     assert not verify_cmsp_webhook(secret, BODY, {})
+
+
+@pytest.mark.django_db
+def test_a_real_delivery_verifies_with_the_readme_recipe(
+    verify_cmsp_webhook, local_targets, receiver, partner
+) -> None:
+    """End to end: an event emitted by the portal, posted by the delivery engine to a local
+    receiver, verifies with the README's code and with the ``standardwebhooks`` verifier."""
+    from notifications.services.webhooks import webhook_emit
+    from notifications.webhooks.delivery import delivery_run
+    from notifications.webhooks.signing import verify
+    from tests.notifications.webhooks.factories import WebhookEndpointFactory
+
+    endpoint = WebhookEndpointFactory(
+        organization=partner.organization, url=receiver.url(), events=["call.published"]
+    )
+    message = webhook_emit(
+        event="call.published",
+        data={
+            "id": 7,
+            "title": "Agua ácida: tratamiento pasivo",
+            "closes_at": "2027-01-31T04:59:00Z",
+            "api_url": "https://portal.example/api/v1/calls/7/",
+            "portal_url": "https://portal.example/challenges/calls/7/",
+        },
+    )
+    assert message is not None
+    delivery = message.deliveries.get()
+    delivery_run(delivery_id=delivery.pk)  # (eager Celery may already have posted it: once)
+    [request] = receiver.received()
+    headers = dict(request.headers)
+    assert verify_cmsp_webhook(endpoint.secret, request.body, headers)
+    verify(endpoint.secret, body=request.body, headers=headers)  # raises if it does not verify
+    assert not verify_cmsp_webhook(generate_secret(), request.body, headers)
