@@ -43,7 +43,7 @@ ORGANIZATION_ADMIN_EMAIL = "ana.torres@minera-chachani.pe"
 # Argument-less routes that are not pages to look at: actions, fragments, files, machines.
 NOT_PAGES = re.compile(
     r"^/(api|admin|o|static|media|i18n)/|^/healthz|/logout/|/unread/|/read-all/|/download/"
-    r"|/recovery-codes/generate/|/totp/deactivate/"
+    r"|/recovery-codes/generate/|/totp/deactivate/|/periods/close/"
 )
 
 OVERFLOW_JS = """() => {

@@ -52,6 +52,10 @@ def _reset_celery_connections() -> None:
     pools.reset()  # kombu's process-wide pools are keyed by URL and would hand back closed ones
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    # Celery builds its router once, from the routes of the first publish: rebuild it, or a
+    # test that routes to its own worker's queue publishes to an earlier test's queue.
+    celery_app.amqp.flush_routes()
+    celery_app.amqp.__dict__.pop("router", None)
 
 
 @pytest.fixture
