@@ -100,6 +100,13 @@ def _frozen_ledger_cleanup(request: pytest.FixtureRequest) -> Iterator[None]:
     with connection.schema_editor(atomic=False) as editor:
         guard.drop(None, editor)
     with connection.cursor() as cursor:
+        # Rows elsewhere may point at the entries (a mission agreement claimed in the ledger):
+        # their (nullable) references are cleared first; the flush that follows removes them.
+        for relation in ImpactEntry._meta.related_objects:
+            if relation.one_to_many or relation.one_to_one:
+                table = relation.related_model._meta.db_table
+                column = relation.field.column
+                cursor.execute(f"UPDATE {table} SET {column} = NULL")  # noqa: S608 (model names)
         cursor.execute(f"DELETE FROM {guard.TABLE}")  # noqa: S608 (a constant)
     with connection.schema_editor(atomic=False) as editor:
         guard.create(None, editor)
