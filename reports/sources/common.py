@@ -15,7 +15,6 @@ from typing import Any
 
 from django import forms
 from django.db import models
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -125,10 +124,7 @@ def decimal_or_none(value: Any) -> Decimal | None:
 
 
 def file_stem(*parts: Any) -> str:
-    """An ASCII download name stem from ``parts`` (``call-ranking-2026-relaves``)."""
+    """An ASCII download name stem from ``parts`` (``call-ranking-2026-relaves``); no date: the
+    runs engine appends when the file was made (``…-20261201-1249.xlsx``)."""
     stem = "-".join(filter(None, (slugify(str(part)) for part in parts if part)))
     return stem[:100] or "report"
-
-
-def today_stem() -> str:
-    return timezone.localdate().isoformat()

@@ -36,7 +36,6 @@ from .common import (
     labels,
     money_columns,
     organization_name,
-    today_stem,
 )
 
 
@@ -139,7 +138,7 @@ def build(filters: dict[str, Any]) -> ReportContent:
     return ReportContent(
         sheets=[Sheet(_("Impact ledger"), COLUMNS, _rows(queryset))],
         total_rows=queryset.count(),
-        file_stem=file_stem("impact-ledger", filters.get("status"), today_stem()),
+        file_stem=file_stem("impact-ledger", filters.get("status")),
     )
 
 

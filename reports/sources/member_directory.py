@@ -33,7 +33,6 @@ from .common import (
     choice_filter,
     file_stem,
     labels,
-    today_stem,
     yes_no,
 )
 
@@ -137,7 +136,6 @@ def build(filters: dict[str, Any]) -> ReportContent:
             filters.get("kind"),
             filters.get("region"),
             filters.get("status"),
-            today_stem(),
         ),
     )
 

@@ -40,7 +40,6 @@ from .common import (
     labels,
     money_cells,
     money_columns,
-    today_stem,
     yes_no,
 )
 
@@ -249,9 +248,7 @@ def build(filters: dict[str, Any]) -> ReportContent:
             Sheet(_("KPIs"), INDICATOR_COLUMNS, _indicator_rows(filters)),
         ],
         total_rows=total,
-        file_stem=file_stem(
-            "portfolio", filters.get("status"), filters.get("region"), today_stem()
-        ),
+        file_stem=file_stem("portfolio", filters.get("status"), filters.get("region")),
     )
 
 

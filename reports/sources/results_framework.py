@@ -39,7 +39,6 @@ from .common import (
     date_filter,
     date_of,
     file_stem,
-    today_stem,
 )
 from .portfolio import VALUE_FORMAT, PortfolioFilters, projects
 from .portfolio import can_request as can_read_portfolio
@@ -162,7 +161,7 @@ def build(filters: dict[str, Any]) -> ReportContent:
         sheets=[Sheet(_("Results framework"), COLUMNS, _rows(queryset))],
         # One row per indicator and period: the count of the left join, not of indicators.
         total_rows=queryset.values("pk", "period__pk").count(),  # type: ignore[misc]
-        file_stem=file_stem("results-framework", today_stem()),
+        file_stem=file_stem("results-framework"),
     )
 
 

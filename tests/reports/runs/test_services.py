@@ -109,7 +109,7 @@ def test_at_most_three_runs_of_one_person_at_once(fake_kind, officer) -> None:
     with pytest.raises(ValidationError) as caught:
         _request(officer)
     assert caught.value.code == "too_many_runs"
-    assert "already have 3 reports being generated" in caught.value.messages[0]
+    assert "Ya tiene 3 reportes en generación" in caught.value.messages[0]
     assert ReportRun.objects.count() == 3
     # Someone else is not affected; a finished run frees a place.
     _request(staff_user(roles.REPORTING_OFFICER))
