@@ -318,3 +318,20 @@ def test_team_page_runs_a_constant_number_of_queries(organization, admin) -> Non
     many = count_queries(client, url)
     assert few == many, (few, many)
     print(f"team page: {few} queries for 5 and for 50 people/invitations/requests")
+
+
+# --- The way to the organization's webhooks ------------------------------------------------------
+
+
+def test_the_webhooks_button_shows_only_to_admins_of_organizations_with_api_access(
+    organization, admin, member
+) -> None:
+    from tests.notifications.webhooks.factories import partner_for
+
+    button = 'data-testid="team-webhooks"'
+    assert button not in client_for(admin.user).get(team_url(organization)).content.decode()
+    partner_for(organization)
+    body = client_for(admin.user).get(team_url(organization)).content.decode()
+    assert button in body
+    assert reverse("webhooks:endpoint_list") in body
+    assert button not in client_for(member.user).get(team_url(organization)).content.decode()

@@ -3,6 +3,7 @@ its polled progress, trying again, the download; query counts that do not grow."
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -87,6 +88,22 @@ def test_create_page_shows_the_kinds_form_and_the_format(fake_kind, client) -> N
     assert 'name="rows"' in body
     assert 'name="run-format"' in body
     assert "Generate: Fake report" in body
+
+
+def test_create_page_takes_preset_filters_and_format_from_the_link(fake_kind, client) -> None:
+    """The KPI dashboard links here with its period; only the form's own fields are taken, as
+    initial values (nothing is validated or written on GET)."""
+    response = client.get(CREATE, {"rows": "42", "run-format": "x", "format": "csv", "bogus": "1"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="rows" value="42"' in body
+    radios = {
+        match.group(1): "checked" in match.group(0)
+        for match in re.finditer(r'<input[^>]*name="run-format"[^>]*value="(\w+)"[^>]*>', body)
+    }
+    assert radios == {"xlsx": False, "csv": True}
+    assert 'name="bogus"' not in body
+    assert not ReportRun.objects.exists()
 
 
 def test_create_posts_the_run_and_goes_to_its_page(
